@@ -1,0 +1,48 @@
+// fwhub-api: the FastCGI process pool behind nginx.
+#include <spdlog/spdlog.h>
+
+#include "fwhub/api/fcgi_server.hpp"
+#include "fwhub/api/routes.hpp"
+#include "fwhub/common/cli.hpp"
+#include "fwhub/common/log.hpp"
+#include "fwhub/db/connection.hpp"
+#include "fwhub/sys/listen_socket.hpp"
+
+namespace {
+
+// The services of one API thread, sharing its database connection.
+class ApiThread final : public fwhub::api::ThreadServices {
+ public:
+  explicit ApiThread(const fwhub::DatabaseConfig& database) : connection_(database), health_(connection_) {}
+  fwhub::api::Context& context() override { return context_; }
+
+ private:
+  fwhub::db::Connection connection_;
+  fwhub::service::HealthService health_;
+  fwhub::api::Context context_{health_};
+};
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  try {
+    const fwhub::CommandLine line = fwhub::parse_command_line(argc, argv);
+    const fwhub::Config config = fwhub::load_config(line.config_path);
+    fwhub::init_logging(config.log, "fwhub-api");
+    fwhub::db::init_driver();
+    const fwhub::api::Router router = fwhub::api::make_routes();
+    fwhub::api::FcgiPoolOptions options;
+    options.listen_fd = fwhub::sys::open_listen_socket(config.api.listen, config.api.socket_mode);
+    options.workers = config.api.workers;
+    options.threads = config.api.threads;
+    options.drain_seconds = config.api.drain_seconds;
+    options.max_body_bytes = config.api.max_body_bytes;
+    spdlog::info("fwhub-api listening on {}", config.api.listen);
+    return fwhub::api::run_fcgi_pool(options, router, [&config] {
+      return std::make_unique<ApiThread>(config.database);
+    });
+  } catch (const std::exception& error) {
+    spdlog::critical("fwhub-api: {}", error.what());
+    return 1;
+  }
+}

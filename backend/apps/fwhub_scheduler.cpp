@@ -1,0 +1,67 @@
+// fwhub-scheduler: claims queued jobs from the database and runs them until SIGTERM.
+#include <spdlog/spdlog.h>
+
+#include <csignal>
+#include <future>
+#include <thread>
+
+#include "fwhub/common/cli.hpp"
+#include "fwhub/common/log.hpp"
+#include "fwhub/db/job_repository.hpp"
+#include "fwhub/scheduler/cleanup_job.hpp"
+#include "fwhub/scheduler/scheduler.hpp"
+#include "fwhub/sys/host.hpp"
+#include "fwhub/sys/signals.hpp"
+
+namespace {
+
+// A job store with the database connection it owns (one per scheduler thread).
+struct OwnedJobStore {
+  explicit OwnedJobStore(const fwhub::DatabaseConfig& config) : connection(config), repository(connection) {}
+  fwhub::db::Connection connection;
+  fwhub::db::JobRepository repository;
+};
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  using namespace std::chrono;
+  try {
+    const fwhub::CommandLine line = fwhub::parse_command_line(argc, argv);
+    const fwhub::Config config = fwhub::load_config(line.config_path);
+    fwhub::init_logging(config.log, "fwhub-scheduler");
+    fwhub::db::init_driver();
+    fwhub::sys::block_signals({SIGTERM, SIGINT, SIGHUP});
+
+    fwhub::scheduler::JobKindRegistry registry;
+    registry.add(fwhub::scheduler::make_cleanup_job(hours(config.scheduler.job_retention_hours),
+                                                     seconds(config.scheduler.cleanup_interval_seconds)));
+    fwhub::SystemRandom random;
+    fwhub::scheduler::SchedulerOptions options;
+    options.owner = config.scheduler.id.empty() ? fwhub::sys::process_identity() : config.scheduler.id;
+    options.workers = config.scheduler.workers;
+    options.poll = milliseconds(config.scheduler.poll_interval_ms);
+    options.lease = seconds(config.scheduler.lease_seconds);
+    fwhub::scheduler::Scheduler scheduler(options, registry, [&config] {
+      auto owned = std::make_shared<OwnedJobStore>(config.database);
+      return std::shared_ptr<fwhub::domain::JobStore>(owned, &owned->repository);
+    }, random);
+
+    auto done = std::async(std::launch::async, [&scheduler] { scheduler.run(); });
+    while (!fwhub::sys::wait_signal({SIGTERM, SIGINT}, seconds(1))) {
+      if (done.wait_for(seconds(0)) == std::future_status::ready) {
+        return 1;
+      }
+    }
+    spdlog::info("fwhub-scheduler stopping: finishing or releasing held jobs");
+    scheduler.stop();
+    if (done.wait_for(seconds(config.scheduler.shutdown_grace_seconds)) != std::future_status::ready) {
+      spdlog::warn("fwhub-scheduler: grace time over; leases of unfinished jobs will expire");
+      std::_Exit(1);
+    }
+    return 0;
+  } catch (const std::exception& error) {
+    spdlog::critical("fwhub-scheduler: {}", error.what());
+    return 1;
+  }
+}

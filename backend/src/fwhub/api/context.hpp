@@ -1,0 +1,13 @@
+// What a handler may use: the services of the thread serving the request.
+#pragma once
+
+#include "fwhub/service/health_service.hpp"
+
+namespace fwhub::api {
+
+// One per API thread; services share that thread's database connection.
+struct Context {
+  service::HealthService& health;
+};
+
+}  // namespace fwhub::api

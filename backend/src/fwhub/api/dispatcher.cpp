@@ -1,0 +1,54 @@
+// Request dispatch and error mapping.
+#include "fwhub/api/dispatcher.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include "fwhub/api/http_error.hpp"
+#include "fwhub/common/random.hpp"
+
+namespace fwhub::api {
+namespace {
+
+Response route_and_run(const Router& router, Request& request, Context& context) {
+  RouteMatch match = router.match(request.method, request.path);
+  if (match.handler == nullptr) {
+    std::string allow;
+    for (const auto& method : match.allowed) {
+      allow += allow.empty() ? method : ", " + method;
+    }
+    Response response = problem_response(405, "method " + request.method + " is not allowed here; allowed: " + allow);
+    response.header("Allow", allow);
+    return response;
+  }
+  request.path_params = std::move(match.params);
+  return (*match.handler)(request, context);
+}
+
+}  // namespace
+
+Response Dispatcher::dispatch(Request& request, Context& context) const {
+  if (request.request_id.empty()) {
+    request.request_id = random_hex(16);
+  }
+  Response response;
+  try {
+    response = route_and_run(router_, request, context);
+  } catch (const Error& error) {
+    const int status = http_status(error.code());
+    if (status >= 500) {
+      spdlog::error("request {} {} {}: {}", request.request_id, request.method, request.path, error.what());
+      response = problem_response(status, status == 500 ? "internal error; request id " + request.request_id
+                                                        : std::string(error.what()));
+    } else {
+      response = problem_response(status, error.what());
+    }
+  } catch (const std::exception& error) {
+    spdlog::error("request {} {} {}: unexpected exception: {}", request.request_id, request.method, request.path,
+                  error.what());
+    response = problem_response(500, "internal error; request id " + request.request_id);
+  }
+  response.header("X-Request-Id", request.request_id);
+  return response;
+}
+
+}  // namespace fwhub::api

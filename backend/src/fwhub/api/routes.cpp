@@ -1,0 +1,14 @@
+// Route table of fwhub-api.
+#include "fwhub/api/routes.hpp"
+
+#include "fwhub/api/handlers/health_handler.hpp"
+
+namespace fwhub::api {
+
+Router make_routes() {
+  Router router;
+  router.add("GET", "/api/v1/health", handle_health);
+  return router;
+}
+
+}  // namespace fwhub::api

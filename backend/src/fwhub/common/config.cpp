@@ -1,0 +1,197 @@
+// Strict TOML configuration parsing with toml++: every key known, every type checked.
+#include "fwhub/common/config.hpp"
+
+#include <cstdlib>
+#include <fstream>
+#include <functional>
+#include <map>
+#include <regex>
+#include <sstream>
+#include <toml++/toml.h>
+
+#include "fwhub/common/status.hpp"
+
+namespace fwhub {
+namespace {
+
+[[noreturn]] void fail(const std::string& origin, const std::string& message) {
+  throw Error(Code::kInvalidArgument, origin + ": " + message);
+}
+
+std::string type_name(const toml::node& node) {
+  switch (node.type()) {
+    case toml::node_type::string: return "string";
+    case toml::node_type::integer: return "integer";
+    case toml::node_type::floating_point: return "float";
+    case toml::node_type::boolean: return "boolean";
+    case toml::node_type::table: return "table";
+    case toml::node_type::array: return "array";
+    default: return "date/time";
+  }
+}
+
+// Binds keys of one table to struct fields and rejects everything else.
+class TableReader {
+ public:
+  TableReader(const toml::table& table, std::string prefix, std::string origin)
+      : table_(table), prefix_(std::move(prefix)), origin_(std::move(origin)) {}
+
+  TableReader& str(const char* key, std::string& out) {
+    known_[key] = [this, key, &out](const toml::node& node) {
+      if (!node.is_string()) {
+        wrong(key, "string", node);
+      }
+      out = *node.value<std::string>();
+    };
+    return *this;
+  }
+
+  template <typename Int>
+  TableReader& integer(const char* key, Int& out, std::int64_t min, std::int64_t max) {
+    known_[key] = [this, key, &out, min, max](const toml::node& node) {
+      if (!node.is_integer()) {
+        wrong(key, "integer", node);
+      }
+      const auto value = *node.value<std::int64_t>();
+      if (value < min || value > max) {
+        fail(origin_, "key '" + name(key) + "': " + std::to_string(value) + " is outside " +
+                          std::to_string(min) + ".." + std::to_string(max));
+      }
+      out = static_cast<Int>(value);
+    };
+    return *this;
+  }
+
+  void read() {
+    for (const auto& [key, node] : table_) {
+      const auto it = known_.find(std::string(key.str()));
+      if (it == known_.end()) {
+        fail(origin_, "unknown key '" + name(std::string(key.str())) + "'");
+      }
+      it->second(node);
+    }
+  }
+
+ private:
+  [[nodiscard]] std::string name(const std::string& key) const { return prefix_ + "." + key; }
+
+  [[noreturn]] void wrong(const char* key, const char* expected, const toml::node& node) const {
+    fail(origin_, "key '" + name(key) + "': expected " + expected + ", found " + type_name(node));
+  }
+
+  const toml::table& table_;
+  std::string prefix_;
+  std::string origin_;
+  std::map<std::string, std::function<void(const toml::node&)>> known_;
+};
+
+void check_choice(const std::string& origin, const std::string& key, const std::string& value,
+                  std::initializer_list<const char*> choices) {
+  std::string list;
+  for (const char* choice : choices) {
+    if (value == choice) {
+      return;
+    }
+    list += list.empty() ? choice : std::string(", ") + choice;
+  }
+  fail(origin, "key '" + key + "' must be one of " + list + ", not '" + value + "'");
+}
+
+}  // namespace
+
+Config parse_config(const std::string& text, const std::string& origin) {
+  toml::table root;
+  try {
+    root = toml::parse(text, origin);
+  } catch (const toml::parse_error& error) {
+    std::ostringstream message;
+    message << "line " << error.source().begin.line << ": " << error.description();
+    fail(origin, message.str());
+  }
+  Config config;
+  std::map<std::string, std::function<void(const toml::table&)>> sections = {
+      {"database",
+       [&](const toml::table& t) {
+         auto& c = config.database;
+         TableReader(t, "database", origin)
+             .str("host", c.host)
+             .integer("port", c.port, 1, 65535)
+             .str("name", c.name)
+             .str("user", c.user)
+             .str("password", c.password)
+             .integer("connect_timeout_seconds", c.connect_timeout_seconds, 1, 3600)
+             .integer("io_timeout_seconds", c.io_timeout_seconds, 1, 3600)
+             .read();
+       }},
+      {"api",
+       [&](const toml::table& t) {
+         auto& c = config.api;
+         TableReader(t, "api", origin)
+             .str("listen", c.listen)
+             .str("socket_mode", c.socket_mode)
+             .integer("workers", c.workers, 1, 256)
+             .integer("threads", c.threads, 1, 256)
+             .integer("max_body_bytes", c.max_body_bytes, 1, std::int64_t{1} << 40)
+             .integer("drain_seconds", c.drain_seconds, 0, 3600)
+             .read();
+       }},
+      {"scheduler",
+       [&](const toml::table& t) {
+         auto& c = config.scheduler;
+         TableReader(t, "scheduler", origin)
+             .str("id", c.id)
+             .integer("workers", c.workers, 1, 1024)
+             .integer("poll_interval_ms", c.poll_interval_ms, 10, 60'000)
+             .integer("lease_seconds", c.lease_seconds, 2, 3600)
+             .integer("shutdown_grace_seconds", c.shutdown_grace_seconds, 0, 3600)
+             .integer("job_retention_hours", c.job_retention_hours, 1, 24 * 3650)
+             .integer("cleanup_interval_seconds", c.cleanup_interval_seconds, 1, 86400 * 7)
+             .read();
+       }},
+      {"log",
+       [&](const toml::table& t) {
+         TableReader(t, "log", origin).str("level", config.log.level).read();
+       }},
+      {"paths",
+       [&](const toml::table& t) {
+         TableReader(t, "paths", origin)
+             .str("sql_dir", config.paths.sql_dir)
+             .str("state_dir", config.paths.state_dir)
+             .read();
+       }},
+  };
+  for (const auto& [key, node] : root) {
+    const std::string name(key.str());
+    if (!node.is_table()) {
+      fail(origin, "'" + name + "': expected a [section], found " + type_name(node));
+    }
+    const auto it = sections.find(name);
+    if (it == sections.end()) {
+      fail(origin, "unknown section '" + name + "'");
+    }
+    it->second(*node.as_table());
+  }
+  check_choice(origin, "log.level", config.log.level, {"trace", "debug", "info", "warn", "error"});
+  static const std::regex kMode("^0?[0-7]{3}$");
+  if (!std::regex_match(config.api.socket_mode, kMode)) {
+    fail(origin, "key 'api.socket_mode': expected octal permissions such as \"0660\", found \"" +
+                     config.api.socket_mode + "\"");
+  }
+  return config;
+}
+
+Config load_config(const std::string& path) {
+  std::ifstream in(path);
+  if (!in) {
+    throw Error(Code::kInvalidArgument, path + ": cannot read the configuration file");
+  }
+  std::ostringstream text;
+  text << in.rdbuf();
+  Config config = parse_config(text.str(), path);
+  if (const char* password = std::getenv("FWHUB_DB_PASSWORD"); password != nullptr) {
+    config.database.password = password;
+  }
+  return config;
+}
+
+}  // namespace fwhub

@@ -1,0 +1,62 @@
+// The one configuration file (TOML) shared by fwhub-api, fwhub-scheduler and fwhub-admin.
+// Each field's comment gives its default; README.md lists them all.
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+namespace fwhub {
+
+struct DatabaseConfig {
+  std::string host = "127.0.0.1";   // MariaDB/MySQL host
+  int port = 3306;                  // TCP port
+  std::string name = "fwhub";       // schema
+  std::string user = "fwhub";       // account
+  std::string password;             // "" ; the environment variable FWHUB_DB_PASSWORD wins
+  int connect_timeout_seconds = 5;  // connect timeout
+  int io_timeout_seconds = 30;      // read/write timeout of one statement
+};
+
+struct ApiConfig {
+  // "unix:/path", "host:port", or "inherit" (the socket is fd 0, from systemd or spawn-fcgi).
+  std::string listen = "unix:/run/fwhub/api.sock";
+  std::string socket_mode = "0660";            // permissions of a unix socket
+  int workers = 2;                             // worker processes
+  int threads = 4;                             // threads per worker (one DB connection each)
+  std::int64_t max_body_bytes = 1024 * 1024;   // larger bodies get 413
+  int drain_seconds = 20;                      // SIGTERM: time given to in-flight requests
+};
+
+struct SchedulerConfig {
+  std::string id;                              // "" = hostname:pid; lease owner name
+  int workers = 4;                             // jobs run at once
+  int poll_interval_ms = 500;                  // idle wait between claims
+  int lease_seconds = 30;                      // lease length; renewed every third of it
+  int shutdown_grace_seconds = 30;             // SIGTERM: time to finish before releasing
+  int job_retention_hours = 168;               // finished jobs are deleted after this
+  int cleanup_interval_seconds = 3600;         // period of the cleanup job
+};
+
+struct LogConfig {
+  std::string level = "info";  // trace, debug, info, warn, error
+};
+
+struct PathsConfig {
+  std::string sql_dir = "/usr/share/fwhub/sql";  // migrations sql/NNN_name.sql
+  std::string state_dir = "/var/lib/fwhub";      // store, catalog files, builders
+};
+
+struct Config {
+  DatabaseConfig database;
+  ApiConfig api;
+  SchedulerConfig scheduler;
+  LogConfig log;
+  PathsConfig paths;
+};
+
+// Parses TOML text strictly: unknown tables or keys and wrong types throw Error naming the key.
+Config parse_config(const std::string& text, const std::string& origin);
+// Reads and parses the file, then applies environment overrides (FWHUB_DB_PASSWORD).
+Config load_config(const std::string& path);
+
+}  // namespace fwhub

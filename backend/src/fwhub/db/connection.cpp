@@ -1,0 +1,109 @@
+// Connector/C++ connection management.
+#include "fwhub/db/connection.hpp"
+
+#include <cppconn/driver.h>
+#include <cppconn/statement.h>
+#include <mysql_driver.h>
+
+namespace fwhub::db {
+namespace {
+
+sql::mysql::MySQL_Driver* driver() {
+  static sql::mysql::MySQL_Driver* instance = sql::mysql::get_mysql_driver_instance();
+  return instance;
+}
+
+}  // namespace
+
+void init_driver() { driver(); }
+
+bool is_connection_error(const sql::SQLException& error) {
+  const int code = error.getErrorCode();
+  // 2002/2003 can't connect, 2006 gone away, 2013 lost during query, 2055 lost at reading,
+  // 1927 killed connection, 4031 disconnected by server (idle timeout), 1053 shutdown.
+  return code == 2002 || code == 2003 || code == 2006 || code == 2013 || code == 2055 || code == 1927 ||
+         code == 4031 || code == 1053 || code == 0;
+}
+
+Connection::Connection(DatabaseConfig config) : config_(std::move(config)) { driver()->threadInit(); }
+
+Connection::~Connection() {
+  connection_.reset();
+  driver()->threadEnd();
+}
+
+sql::Connection& Connection::get() {
+  if (connection_ && !connection_->isClosed()) {
+    return *connection_;
+  }
+  connection_.reset();
+  sql::ConnectOptionsMap options;
+  options["hostName"] = sql::SQLString("tcp://" + config_.host + ":" + std::to_string(config_.port));
+  options["userName"] = sql::SQLString(config_.user);
+  options["password"] = sql::SQLString(config_.password);
+  options["schema"] = sql::SQLString(config_.name);
+  options["OPT_CONNECT_TIMEOUT"] = config_.connect_timeout_seconds;
+  options["OPT_READ_TIMEOUT"] = config_.io_timeout_seconds;
+  options["OPT_WRITE_TIMEOUT"] = config_.io_timeout_seconds;
+  options["OPT_RECONNECT"] = false;
+  options["OPT_CHARSET_NAME"] = sql::SQLString("utf8mb4");
+  options["CLIENT_FOUND_ROWS"] = true;  // UPDATE counts matched rows: "is the lease still mine"
+  try {
+    connection_.reset(driver()->connect(options));
+    std::unique_ptr<sql::Statement> statement(connection_->createStatement());
+    statement->execute("SET time_zone = '+00:00'");
+    statement->execute("SET SESSION TRANSACTION ISOLATION LEVEL READ COMMITTED");
+  } catch (const sql::SQLException& error) {
+    connection_.reset();
+    throw Error(Code::kUnavailable, std::string("cannot connect to the database: ") + error.what());
+  }
+  return *connection_;
+}
+
+std::unique_ptr<sql::PreparedStatement> Connection::prepare(const std::string& sql) {
+  return std::unique_ptr<sql::PreparedStatement>(get().prepareStatement(sql));
+}
+
+void Connection::reset() { connection_.reset(); }
+
+Status Connection::ping() {
+  // A connection that died since its last use fails once; the second try reconnects.
+  Status status;
+  for (int attempt = 0; attempt < 2; ++attempt) {
+    try {
+      with_connection(*this, [](Connection& c) {
+        std::unique_ptr<sql::Statement> statement(c.get().createStatement());
+        std::unique_ptr<sql::ResultSet> rows(statement->executeQuery("SELECT 1"));
+      });
+      return Status::ok();
+    } catch (const Error& error) {
+      connection_.reset();
+      status = error.status();
+    }
+  }
+  return status;
+}
+
+Transaction::Transaction(Connection& connection) : connection_(connection), raw_(connection.get()) {
+  raw_.setAutoCommit(false);
+}
+
+Transaction::~Transaction() {
+  if (done_) {
+    return;
+  }
+  try {
+    raw_.rollback();
+    raw_.setAutoCommit(true);
+  } catch (const sql::SQLException&) {
+    connection_.reset();
+  }
+}
+
+void Transaction::commit() {
+  raw_.commit();
+  raw_.setAutoCommit(true);
+  done_ = true;
+}
+
+}  // namespace fwhub::db

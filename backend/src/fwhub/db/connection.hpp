@@ -1,0 +1,62 @@
+// One MariaDB/MySQL connection (Connector/C++ 1.1) owned by one thread, reconnecting by itself.
+#pragma once
+
+#include <cppconn/connection.h>
+#include <cppconn/prepared_statement.h>
+#include <cppconn/resultset.h>
+
+#include <memory>
+#include <string>
+
+#include "fwhub/common/config.hpp"
+#include "fwhub/service/health_service.hpp"
+
+namespace fwhub::db {
+
+// Must run once in main() before threads use connections (the driver is not thread-safe to create).
+void init_driver();
+
+class Connection final : public service::DatabaseProbe {
+ public:
+  explicit Connection(DatabaseConfig config);
+  ~Connection() override;
+  Connection(const Connection&) = delete;
+  Connection& operator=(const Connection&) = delete;
+
+  // The live connection, connecting first if needed. Throws Error(kUnavailable) when the
+  // server cannot be reached; the next call tries again.
+  sql::Connection& get();
+  std::unique_ptr<sql::PreparedStatement> prepare(const std::string& sql);
+  // Forgets a connection after an error so that the next get() reconnects.
+  void reset();
+
+  Status ping() override;
+
+ private:
+  DatabaseConfig config_;
+  std::unique_ptr<sql::Connection> connection_;
+};
+
+// Runs `fn(connection)`; an SQL error becomes Error(kUnavailable) for lost connections (and the
+// connection is reset) or Error(kInternal) otherwise, the SQL state in the message.
+template <typename Fn>
+auto with_connection(Connection& connection, Fn&& fn) -> decltype(fn(connection));
+
+// Commits on success, rolls back if destroyed before commit().
+class Transaction {
+ public:
+  explicit Transaction(Connection& connection);
+  ~Transaction();
+  Transaction(const Transaction&) = delete;
+  Transaction& operator=(const Transaction&) = delete;
+  void commit();
+
+ private:
+  Connection& connection_;
+  sql::Connection& raw_;  // the connection the transaction began on
+  bool done_ = false;
+};
+
+}  // namespace fwhub::db
+
+#include "fwhub/db/connection_inl.hpp"

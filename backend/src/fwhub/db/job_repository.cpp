@@ -1,0 +1,222 @@
+// SQL of the job queue, as named constants, and its execution.
+#include "fwhub/db/job_repository.hpp"
+
+#include <cppconn/exception.h>
+
+namespace fwhub::db {
+namespace {
+
+constexpr const char* kColumns =
+    "id, kind, payload, state, priority, attempts, max_attempts, step, step_data, last_error";
+
+constexpr const char* kInsert =
+    "INSERT INTO jobs (kind, payload, priority, max_attempts, run_at, active_key)"
+    " VALUES (?, ?, ?, ?, NOW(3) + INTERVAL ? MICROSECOND, ?)";
+
+// A job whose holder stopped renewing its lease (crashed or partitioned) is taken over first.
+constexpr const char* kSelectExpired =
+    " FROM jobs WHERE state = 'running' AND lease_expires < NOW(3) AND FIND_IN_SET(kind, ?)"
+    " ORDER BY lease_expires LIMIT 1 FOR UPDATE SKIP LOCKED";
+constexpr const char* kSelectDue =
+    " FROM jobs WHERE state = 'queued' AND run_at <= NOW(3) AND FIND_IN_SET(kind, ?)"
+    " ORDER BY priority DESC, run_at LIMIT 1 FOR UPDATE SKIP LOCKED";
+constexpr const char* kTake =
+    "UPDATE jobs SET state = 'running', lease_owner = ?, lease_expires = NOW(3) + INTERVAL ? SECOND,"
+    " attempts = attempts + 1 WHERE id = ?";
+
+constexpr const char* kRenew =
+    "UPDATE jobs SET lease_expires = NOW(3) + INTERVAL ? SECOND WHERE lease_owner = ? AND state = 'running'";
+constexpr const char* kRecordStep =
+    "UPDATE jobs SET step = ?, step_data = ? WHERE id = ? AND lease_owner = ? AND state = 'running'";
+constexpr const char* kFinish =
+    "UPDATE jobs SET state = ?, last_error = ?, finished_at = NOW(3), lease_owner = NULL, lease_expires = NULL,"
+    " active_key = NULL WHERE id = ? AND lease_owner = ? AND state = 'running'";
+constexpr const char* kRetryLater =
+    "UPDATE jobs SET state = 'queued', last_error = ?, run_at = NOW(3) + INTERVAL ? MICROSECOND,"
+    " lease_owner = NULL, lease_expires = NULL WHERE id = ? AND lease_owner = ? AND state = 'running'";
+constexpr const char* kRelease =
+    "UPDATE jobs SET state = 'queued', attempts = GREATEST(attempts - 1, 0), lease_owner = NULL,"
+    " lease_expires = NULL WHERE id = ? AND lease_owner = ? AND state = 'running'";
+constexpr const char* kDeleteFinished =
+    "DELETE FROM jobs WHERE state IN ('succeeded', 'failed', 'cancelled')"
+    " AND finished_at < NOW(3) - INTERVAL ? HOUR LIMIT 5000";
+constexpr const char* kFind = " FROM jobs WHERE id = ?";
+
+constexpr int kDuplicateKey = 1062;
+constexpr int kDeleteBatch = 5000;
+
+domain::Job read_job(sql::ResultSet& row) {
+  domain::Job job;
+  job.id = row.getUInt64("id");
+  job.kind = row.getString("kind");
+  job.payload = row.getString("payload");
+  job.state = domain::parse_job_state(std::string(row.getString("state"))).value_or(domain::JobState::kQueued);
+  job.priority = row.getInt("priority");
+  job.attempts = row.getInt("attempts");
+  job.max_attempts = row.getInt("max_attempts");
+  job.step = row.getString("step");
+  job.step_data = row.isNull("step_data") ? "" : std::string(row.getString("step_data"));
+  job.last_error = row.isNull("last_error") ? "" : std::string(row.getString("last_error"));
+  return job;
+}
+
+std::string join(const std::vector<std::string>& kinds) {
+  std::string out;
+  for (const auto& kind : kinds) {
+    out += out.empty() ? kind : "," + kind;
+  }
+  return out;
+}
+
+}  // namespace
+
+std::optional<std::uint64_t> JobRepository::enqueue(const domain::NewJob& job) {
+  return with_connection(connection_, [&](Connection& c) -> std::optional<std::uint64_t> {
+    auto insert = c.prepare(kInsert);
+    insert->setString(1, job.kind);
+    insert->setString(2, job.payload);
+    insert->setInt(3, job.priority);
+    insert->setInt(4, job.max_attempts);
+    insert->setInt64(5, std::chrono::duration_cast<std::chrono::microseconds>(job.delay).count());
+    if (job.active_key) {
+      insert->setString(6, *job.active_key);
+    } else {
+      insert->setNull(6, sql::DataType::VARCHAR);
+    }
+    try {
+      insert->executeUpdate();
+    } catch (const sql::SQLException& error) {
+      if (error.getErrorCode() == kDuplicateKey) {
+        return std::nullopt;
+      }
+      throw;
+    }
+    std::unique_ptr<sql::Statement> statement(c.get().createStatement());
+    std::unique_ptr<sql::ResultSet> rows(statement->executeQuery("SELECT LAST_INSERT_ID()"));
+    rows->next();
+    return rows->getUInt64(1);
+  });
+}
+
+std::optional<domain::Job> JobRepository::claim(const std::string& owner, std::chrono::seconds lease,
+                                                const std::vector<std::string>& kinds) {
+  return with_connection(connection_, [&](Connection& c) -> std::optional<domain::Job> {
+    Transaction transaction(c);
+    std::optional<domain::Job> job;
+    for (const char* query : {kSelectExpired, kSelectDue}) {
+      auto select = c.prepare(std::string("SELECT ") + kColumns + query);
+      select->setString(1, join(kinds));
+      std::unique_ptr<sql::ResultSet> rows(select->executeQuery());
+      if (rows->next()) {
+        job = read_job(*rows);
+        break;
+      }
+    }
+    if (!job) {
+      transaction.commit();
+      return std::nullopt;
+    }
+    auto take = c.prepare(kTake);
+    take->setString(1, owner);
+    take->setInt64(2, lease.count());
+    take->setUInt64(3, job->id);
+    take->executeUpdate();
+    transaction.commit();
+    job->state = domain::JobState::kRunning;
+    job->attempts += 1;
+    return job;
+  });
+}
+
+int JobRepository::renew_leases(const std::string& owner, std::chrono::seconds lease) {
+  return with_connection(connection_, [&](Connection& c) {
+    auto update = c.prepare(kRenew);
+    update->setInt64(1, lease.count());
+    update->setString(2, owner);
+    return update->executeUpdate();
+  });
+}
+
+bool JobRepository::record_step(std::uint64_t id, const std::string& owner, const std::string& step,
+                                const std::string& step_data) {
+  return with_connection(connection_, [&](Connection& c) {
+    auto update = c.prepare(kRecordStep);
+    update->setString(1, step);
+    update->setString(2, step_data);
+    update->setUInt64(3, id);
+    update->setString(4, owner);
+    return update->executeUpdate() == 1;
+  });
+}
+
+bool JobRepository::succeed(std::uint64_t id, const std::string& owner) {
+  return with_connection(connection_, [&](Connection& c) {
+    auto update = c.prepare(kFinish);
+    update->setString(1, "succeeded");
+    update->setNull(2, sql::DataType::VARCHAR);
+    update->setUInt64(3, id);
+    update->setString(4, owner);
+    return update->executeUpdate() == 1;
+  });
+}
+
+bool JobRepository::fail(std::uint64_t id, const std::string& owner, const std::string& error) {
+  return with_connection(connection_, [&](Connection& c) {
+    auto update = c.prepare(kFinish);
+    update->setString(1, "failed");
+    update->setString(2, error);
+    update->setUInt64(3, id);
+    update->setString(4, owner);
+    return update->executeUpdate() == 1;
+  });
+}
+
+bool JobRepository::retry_later(std::uint64_t id, const std::string& owner, const std::string& error,
+                                std::chrono::milliseconds delay) {
+  return with_connection(connection_, [&](Connection& c) {
+    auto update = c.prepare(kRetryLater);
+    update->setString(1, error);
+    update->setInt64(2, std::chrono::duration_cast<std::chrono::microseconds>(delay).count());
+    update->setUInt64(3, id);
+    update->setString(4, owner);
+    return update->executeUpdate() == 1;
+  });
+}
+
+bool JobRepository::release(std::uint64_t id, const std::string& owner) {
+  return with_connection(connection_, [&](Connection& c) {
+    auto update = c.prepare(kRelease);
+    update->setUInt64(1, id);
+    update->setString(2, owner);
+    return update->executeUpdate() == 1;
+  });
+}
+
+int JobRepository::delete_finished_older_than(std::chrono::hours age) {
+  return with_connection(connection_, [&](Connection& c) {
+    int total = 0;
+    for (;;) {
+      auto remove = c.prepare(kDeleteFinished);
+      remove->setInt64(1, age.count());
+      const int deleted = remove->executeUpdate();
+      total += deleted;
+      if (deleted < kDeleteBatch) {
+        return total;
+      }
+    }
+  });
+}
+
+std::optional<domain::Job> JobRepository::find(std::uint64_t id) {
+  return with_connection(connection_, [&](Connection& c) -> std::optional<domain::Job> {
+    auto select = c.prepare(std::string("SELECT ") + kColumns + kFind);
+    select->setUInt64(1, id);
+    std::unique_ptr<sql::ResultSet> rows(select->executeQuery());
+    if (!rows->next()) {
+      return std::nullopt;
+    }
+    return read_job(*rows);
+  });
+}
+
+}  // namespace fwhub::db

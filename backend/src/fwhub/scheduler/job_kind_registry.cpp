@@ -1,0 +1,42 @@
+// Job kind table and the job context's durable steps.
+#include "fwhub/scheduler/job_kind_registry.hpp"
+
+namespace fwhub::scheduler {
+
+Status JobContext::record_step(const std::string& step, const std::string& step_data) {
+  if (!store_.record_step(job_.id, owner_, step, step_data)) {
+    return {Code::kAborted, "lease lost while recording step " + step};
+  }
+  job_.step = step;
+  job_.step_data = step_data;
+  return Status::ok();
+}
+
+JobKindRegistry& JobKindRegistry::add(JobKind kind) {
+  if (find(kind.name) != nullptr) {
+    throw Error(Code::kAlreadyExists, "job kind registered twice: " + kind.name);
+  }
+  kinds_.push_back(std::move(kind));
+  return *this;
+}
+
+const JobKind* JobKindRegistry::find(const std::string& name) const {
+  for (const auto& kind : kinds_) {
+    if (kind.name == name) {
+      return &kind;
+    }
+  }
+  return nullptr;
+}
+
+std::vector<std::string> JobKindRegistry::names() const {
+  std::vector<std::string> out;
+  for (const auto& kind : kinds_) {
+    out.push_back(kind.name);
+  }
+  return out;
+}
+
+std::string periodic_key(const std::string& kind) { return "periodic:" + kind; }
+
+}  // namespace fwhub::scheduler

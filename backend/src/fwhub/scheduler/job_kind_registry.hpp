@@ -1,0 +1,63 @@
+// Job kinds: each kind's handler, retry policy and period, registered in one table.
+#pragma once
+
+#include <atomic>
+#include <chrono>
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "fwhub/common/backoff.hpp"
+#include "fwhub/common/status.hpp"
+#include "fwhub/domain/job.hpp"
+
+namespace fwhub::scheduler {
+
+// What a handler sees of the job it runs.
+class JobContext {
+ public:
+  JobContext(domain::Job& job, domain::JobStore& store, std::string owner, const std::atomic<bool>& stopping)
+      : job_(job), store_(store), owner_(std::move(owner)), stopping_(stopping) {}
+
+  [[nodiscard]] const domain::Job& job() const { return job_; }
+  [[nodiscard]] domain::JobStore& store() { return store_; }
+  // Records a durable step; kAborted when the lease was lost (stop working on the job then).
+  Status record_step(const std::string& step, const std::string& step_data);
+  // True once the scheduler shuts down: return kAborted at the next safe point to release the job.
+  [[nodiscard]] bool stopping() const { return stopping_.load(); }
+
+ private:
+  domain::Job& job_;
+  domain::JobStore& store_;
+  std::string owner_;
+  const std::atomic<bool>& stopping_;
+};
+
+// Handler outcome: ok = done; kUnavailable = try the job again later (backoff), resuming from
+// its last recorded step; kAborted = give the job back unchanged; any other code = failed.
+using JobHandler = std::function<Status(JobContext&)>;
+
+struct JobKind {
+  std::string name;
+  JobHandler run;
+  BackoffPolicy backoff;                      // delay between attempts
+  int max_attempts = 5;                       // for jobs enqueued by the scheduler itself
+  std::optional<std::chrono::seconds> period; // periodic: the scheduler keeps one pending job
+};
+
+class JobKindRegistry {
+ public:
+  JobKindRegistry& add(JobKind kind);
+  [[nodiscard]] const JobKind* find(const std::string& name) const;
+  [[nodiscard]] std::vector<std::string> names() const;
+  [[nodiscard]] const std::vector<JobKind>& kinds() const { return kinds_; }
+
+ private:
+  std::vector<JobKind> kinds_;
+};
+
+// active_key of the one pending job of a periodic kind.
+std::string periodic_key(const std::string& kind);
+
+}  // namespace fwhub::scheduler

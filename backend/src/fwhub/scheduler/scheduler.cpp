@@ -1,0 +1,85 @@
+// Worker and heartbeat threads of the scheduler.
+#include "fwhub/scheduler/scheduler.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include <thread>
+#include <vector>
+
+namespace fwhub::scheduler {
+
+Scheduler::Scheduler(SchedulerOptions options, const JobKindRegistry& registry, JobStoreFactory factory,
+                     Random& random)
+    : options_(std::move(options)),
+      registry_(registry),
+      factory_(std::move(factory)),
+      random_(random),
+      runner_(registry, random) {}
+
+void Scheduler::run() {
+  std::vector<std::thread> threads;
+  threads.reserve(static_cast<std::size_t>(options_.workers) + 1);
+  threads.emplace_back(&Scheduler::heartbeat_loop, this);
+  for (int i = 0; i < options_.workers; ++i) {
+    threads.emplace_back(&Scheduler::worker_loop, this);
+  }
+  spdlog::info("scheduler {} running {} workers for kinds {}", options_.owner, options_.workers,
+               fmt::join(registry_.names(), ","));
+  for (auto& thread : threads) {
+    thread.join();
+  }
+  spdlog::info("scheduler {} stopped after {} jobs", options_.owner, jobs_run_.load());
+}
+
+void Scheduler::stop() {
+  {
+    const std::lock_guard lock(mutex_);
+    stopping_ = true;
+  }
+  wake_.notify_all();
+}
+
+void Scheduler::idle(std::chrono::milliseconds duration) {
+  std::unique_lock lock(mutex_);
+  wake_.wait_for(lock, duration, [this] { return stopping_.load(); });
+}
+
+void Scheduler::worker_loop() {
+  const std::shared_ptr<domain::JobStore> store = factory_();
+  const std::vector<std::string> kinds = registry_.names();
+  while (!stopping_) {
+    try {
+      std::optional<domain::Job> job = store->claim(options_.owner, options_.lease, kinds);
+      if (!job) {
+        // Jitter keeps idle schedulers from polling in lockstep.
+        idle(std::chrono::milliseconds(static_cast<long>(static_cast<double>(options_.poll.count()) *
+                                                         (0.5 + random_.uniform()))));
+        continue;
+      }
+      runner_.run(*job, *store, options_.owner, stopping_);
+      ++jobs_run_;
+    } catch (const Error& error) {
+      spdlog::warn("scheduler worker: {}", error.what());
+      idle(options_.poll * 4);
+    }
+  }
+}
+
+void Scheduler::heartbeat_loop() {
+  const std::shared_ptr<domain::JobStore> store = factory_();
+  while (!stopping_) {
+    try {
+      store->renew_leases(options_.owner, options_.lease);
+      for (const auto& kind : registry_.kinds()) {
+        if (kind.period) {
+          store->enqueue({kind.name, "{}", 0, kind.max_attempts, *kind.period, periodic_key(kind.name)});
+        }
+      }
+    } catch (const Error& error) {
+      spdlog::warn("scheduler heartbeat: {}", error.what());
+    }
+    idle(std::chrono::duration_cast<std::chrono::milliseconds>(options_.lease) / 3);
+  }
+}
+
+}  // namespace fwhub::scheduler

@@ -1,0 +1,53 @@
+// The scheduler daemon's engine: worker threads claim due jobs, a heartbeat renews leases and
+// keeps one pending job per periodic kind; stopping finishes or releases what is held.
+#pragma once
+
+#include <atomic>
+#include <condition_variable>
+#include <functional>
+#include <memory>
+#include <mutex>
+
+#include "fwhub/common/random.hpp"
+#include "fwhub/scheduler/job_runner.hpp"
+
+namespace fwhub::scheduler {
+
+struct SchedulerOptions {
+  std::string owner;                        // lease owner, unique per process
+  int workers = 4;                          // jobs run at once
+  std::chrono::milliseconds poll{500};      // idle wait between claims
+  std::chrono::seconds lease{30};           // lease length
+};
+
+// Each thread gets its own store (its own database connection).
+using JobStoreFactory = std::function<std::shared_ptr<domain::JobStore>()>;
+
+class Scheduler {
+ public:
+  Scheduler(SchedulerOptions options, const JobKindRegistry& registry, JobStoreFactory factory, Random& random);
+
+  // Blocks until stop() and until every worker has finished or released its job.
+  void run();
+  // Stops claiming and asks running handlers to release their jobs; safe from any thread.
+  void stop();
+  [[nodiscard]] int jobs_run() const { return jobs_run_.load(); }
+
+ private:
+  void worker_loop();
+  void heartbeat_loop();
+  // Sleeps up to `duration`, returning early on stop().
+  void idle(std::chrono::milliseconds duration);
+
+  SchedulerOptions options_;
+  const JobKindRegistry& registry_;
+  JobStoreFactory factory_;
+  Random& random_;
+  JobRunner runner_;
+  std::atomic<bool> stopping_{false};
+  std::atomic<int> jobs_run_{0};
+  std::mutex mutex_;
+  std::condition_variable wake_;
+};
+
+}  // namespace fwhub::scheduler

@@ -1,0 +1,25 @@
+-- The job queue: every piece of background work is a row that a scheduler claims with a lease.
+CREATE TABLE jobs (
+  id             BIGINT UNSIGNED NOT NULL AUTO_INCREMENT PRIMARY KEY,
+  kind           VARCHAR(64)  NOT NULL,
+  payload        LONGTEXT     NOT NULL,
+  state          ENUM('queued', 'running', 'succeeded', 'failed', 'cancelled') NOT NULL DEFAULT 'queued',
+  priority       INT          NOT NULL DEFAULT 0,
+  run_at         DATETIME(3)  NOT NULL,
+  attempts       INT          NOT NULL DEFAULT 0,
+  max_attempts   INT          NOT NULL DEFAULT 5,
+  step           VARCHAR(64)  NOT NULL DEFAULT '',
+  step_data      LONGTEXT     NULL,
+  lease_owner    VARCHAR(128) NULL,
+  lease_expires  DATETIME(3)  NULL,
+  last_error     TEXT         NULL,
+  active_key     VARCHAR(191) NULL,
+  created_at     DATETIME(3)  NOT NULL DEFAULT CURRENT_TIMESTAMP(3),
+  updated_at     DATETIME(3)  NOT NULL DEFAULT CURRENT_TIMESTAMP(3) ON UPDATE CURRENT_TIMESTAMP(3),
+  finished_at    DATETIME(3)  NULL,
+  UNIQUE KEY jobs_active_key (active_key),
+  KEY jobs_due (state, priority DESC, run_at),
+  KEY jobs_lease (state, lease_expires),
+  KEY jobs_owner (lease_owner),
+  KEY jobs_finished (finished_at)
+) ENGINE = InnoDB DEFAULT CHARSET = utf8mb4 COLLATE = utf8mb4_unicode_ci;

@@ -1,0 +1,86 @@
+// Configuration: defaults, every kind of error names the key, environment overrides.
+#define BOOST_TEST_MODULE config
+#include <boost/test/unit_test.hpp>
+
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+
+#include "fwhub/common/config.hpp"
+#include "fwhub/common/status.hpp"
+
+using fwhub::Error;
+using fwhub::parse_config;
+
+namespace {
+
+std::string error_of(const std::string& text) {
+  try {
+    (void)parse_config(text, "test.toml");
+  } catch (const Error& error) {
+    return error.what();
+  }
+  return "";
+}
+
+}  // namespace
+
+BOOST_AUTO_TEST_CASE(empty_file_gives_documented_defaults) {
+  const fwhub::Config config = parse_config("", "test.toml");
+  BOOST_TEST(config.database.host == "127.0.0.1");
+  BOOST_TEST(config.database.port == 3306);
+  BOOST_TEST(config.api.listen == "unix:/run/fwhub/api.sock");
+  BOOST_TEST(config.api.workers == 2);
+  BOOST_TEST(config.api.max_body_bytes == 1024 * 1024);
+  BOOST_TEST(config.scheduler.lease_seconds == 30);
+  BOOST_TEST(config.log.level == "info");
+}
+
+BOOST_AUTO_TEST_CASE(values_are_read) {
+  const fwhub::Config config = parse_config(
+      "[database]\nport = 3307\nname = \"x\"\n[api]\nlisten = \"127.0.0.1:9000\"\nthreads = 8\n"
+      "[scheduler]\nid = \"s1\"\n[log]\nlevel = \"debug\"\n[paths]\nsql_dir = \"/tmp/sql\"\n",
+      "test.toml");
+  BOOST_TEST(config.database.port == 3307);
+  BOOST_TEST(config.database.name == "x");
+  BOOST_TEST(config.api.listen == "127.0.0.1:9000");
+  BOOST_TEST(config.api.threads == 8);
+  BOOST_TEST(config.scheduler.id == "s1");
+  BOOST_TEST(config.log.level == "debug");
+  BOOST_TEST(config.paths.sql_dir == "/tmp/sql");
+}
+
+BOOST_AUTO_TEST_CASE(unknown_key_is_named) {
+  BOOST_TEST(error_of("[api]\nworker = 3\n") == "test.toml: unknown key 'api.worker'");
+}
+
+BOOST_AUTO_TEST_CASE(unknown_section_is_named) {
+  BOOST_TEST(error_of("[apis]\nworkers = 3\n") == "test.toml: unknown section 'apis'");
+  BOOST_TEST(error_of("workers = 3\n") == "test.toml: 'workers': expected a [section], found integer");
+}
+
+BOOST_AUTO_TEST_CASE(wrong_type_is_named) {
+  BOOST_TEST(error_of("[api]\nworkers = \"3\"\n") == "test.toml: key 'api.workers': expected integer, found string");
+  BOOST_TEST(error_of("[database]\nhost = 1\n") == "test.toml: key 'database.host': expected string, found integer");
+}
+
+BOOST_AUTO_TEST_CASE(out_of_range_is_named) {
+  BOOST_TEST(error_of("[database]\nport = 70000\n") == "test.toml: key 'database.port': 70000 is outside 1..65535");
+}
+
+BOOST_AUTO_TEST_CASE(bad_choice_and_syntax) {
+  BOOST_TEST(error_of("[log]\nlevel = \"loud\"\n").find("key 'log.level' must be one of") != std::string::npos);
+  BOOST_TEST(error_of("[api\n").find("test.toml: line 1") == 0U);
+  BOOST_TEST(error_of("[api]\nsocket_mode = \"0999\"\n").find("api.socket_mode") != std::string::npos);
+}
+
+BOOST_AUTO_TEST_CASE(password_comes_from_the_environment) {
+  const auto path = std::filesystem::temp_directory_path() / "fwhub-config-test.toml";
+  std::ofstream(path) << "[database]\npassword = \"from-file\"\n";
+  ::setenv("FWHUB_DB_PASSWORD", "from-env", 1);
+  BOOST_TEST(fwhub::load_config(path.string()).database.password == "from-env");
+  ::unsetenv("FWHUB_DB_PASSWORD");
+  BOOST_TEST(fwhub::load_config(path.string()).database.password == "from-file");
+  std::filesystem::remove(path);
+  BOOST_CHECK_THROW(fwhub::load_config(path.string()), Error);
+}

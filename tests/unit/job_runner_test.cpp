@@ -1,0 +1,113 @@
+// Job runner: each handler outcome ends in the right stored state.
+#define BOOST_TEST_MODULE job_runner
+#include <boost/test/unit_test.hpp>
+
+#include "fwhub/scheduler/job_runner.hpp"
+#include "support/fake_job_store.hpp"
+#include "support/fake_random.hpp"
+
+using namespace fwhub;
+using namespace fwhub::scheduler;
+using fwhub::testing::FakeJobStore;
+using fwhub::testing::FakeRandom;
+
+namespace {
+
+struct Fixture {
+  JobKindRegistry registry;
+  FakeJobStore store;
+  FakeRandom random{{0.5}};
+  std::atomic<bool> stopping{false};
+
+  void kind(JobHandler handler, std::optional<std::chrono::seconds> period = std::nullopt) {
+    JobKind job_kind;
+    job_kind.name = "test";
+    job_kind.run = std::move(handler);
+    job_kind.backoff = {std::chrono::seconds(10), std::chrono::seconds(100), 2.0, 0.25};
+    job_kind.period = period;
+    registry.add(job_kind);
+  }
+
+  JobOutcome run(int attempts = 1, int max_attempts = 3, const std::string& kind_name = "test") {
+    domain::Job job;
+    job.id = 7;
+    job.kind = kind_name;
+    job.attempts = attempts;
+    job.max_attempts = max_attempts;
+    return JobRunner(registry, random).run(job, store, "owner", stopping);
+  }
+};
+
+}  // namespace
+
+BOOST_FIXTURE_TEST_CASE(ok_succeeds, Fixture) {
+  kind([](JobContext&) { return Status::ok(); });
+  BOOST_TEST(static_cast<int>(run()) == static_cast<int>(JobOutcome::kSucceeded));
+  BOOST_TEST(store.outcomes.at(7).state == "succeeded");
+}
+
+BOOST_FIXTURE_TEST_CASE(unavailable_retries_with_backoff, Fixture) {
+  kind([](JobContext&) { return Status(Code::kUnavailable, "mirror down"); });
+  BOOST_TEST(static_cast<int>(run(2, 3)) == static_cast<int>(JobOutcome::kRetrying));
+  BOOST_TEST(store.outcomes.at(7).state == "retry");
+  BOOST_TEST(store.outcomes.at(7).error == "mirror down");
+  BOOST_TEST(store.outcomes.at(7).delay.count() == 20'000);
+}
+
+BOOST_FIXTURE_TEST_CASE(unavailable_on_last_attempt_fails, Fixture) {
+  kind([](JobContext&) { return Status(Code::kUnavailable, "mirror down"); });
+  BOOST_TEST(static_cast<int>(run(3, 3)) == static_cast<int>(JobOutcome::kFailed));
+  BOOST_TEST(store.outcomes.at(7).error == "mirror down");
+}
+
+BOOST_FIXTURE_TEST_CASE(claimed_past_max_attempts_gives_up_without_running, Fixture) {
+  bool ran = false;
+  kind([&ran](JobContext&) {
+    ran = true;
+    return Status::ok();
+  });
+  BOOST_TEST(static_cast<int>(run(4, 3)) == static_cast<int>(JobOutcome::kFailed));
+  BOOST_TEST(!ran);
+  BOOST_TEST(store.outcomes.at(7).error == "gave up after 3 attempts");
+}
+
+BOOST_FIXTURE_TEST_CASE(aborted_releases, Fixture) {
+  kind([](JobContext& context) {
+    return context.stopping() ? Status(Code::kAborted, "stopping") : Status::ok();
+  });
+  stopping = true;
+  BOOST_TEST(static_cast<int>(run()) == static_cast<int>(JobOutcome::kReleased));
+  BOOST_TEST(store.outcomes.at(7).state == "released");
+}
+
+BOOST_FIXTURE_TEST_CASE(other_codes_and_exceptions_fail, Fixture) {
+  kind([](JobContext&) -> Status { throw std::runtime_error("bad payload"); });
+  BOOST_TEST(static_cast<int>(run()) == static_cast<int>(JobOutcome::kFailed));
+  BOOST_TEST(store.outcomes.at(7).error == "bad payload");
+}
+
+BOOST_FIXTURE_TEST_CASE(thrown_unavailable_is_retried, Fixture) {
+  kind([](JobContext&) -> Status { throw Error(Code::kUnavailable, "db gone"); });
+  BOOST_TEST(static_cast<int>(run()) == static_cast<int>(JobOutcome::kRetrying));
+}
+
+BOOST_FIXTURE_TEST_CASE(unknown_kind_fails, Fixture) {
+  BOOST_TEST(static_cast<int>(run(1, 3, "nope")) == static_cast<int>(JobOutcome::kFailed));
+  BOOST_TEST(store.outcomes.at(7).error == "unknown job kind: nope");
+}
+
+BOOST_FIXTURE_TEST_CASE(lost_lease_is_reported, Fixture) {
+  kind([](JobContext& context) { return context.record_step("download", "{}"); });
+  store.lease_held = false;
+  BOOST_TEST(static_cast<int>(run()) == static_cast<int>(JobOutcome::kLeaseLost));
+  BOOST_TEST(store.steps.at(7).size() == 1U);
+}
+
+BOOST_FIXTURE_TEST_CASE(periodic_kind_schedules_its_next_run, Fixture) {
+  kind([](JobContext&) { return Status::ok(); }, std::chrono::seconds(3600));
+  run();
+  BOOST_REQUIRE(store.enqueued.size() == 1U);
+  BOOST_TEST(store.enqueued[0].kind == "test");
+  BOOST_TEST(store.enqueued[0].active_key.value() == "periodic:test");
+  BOOST_TEST(store.enqueued[0].delay.count() == 3'600'000);
+}
