@@ -1,0 +1,231 @@
+# Shared shell functions of scripts/run, scripts/test and scripts/stack: Debian packages, the
+# build, and the local stack (MariaDB, fwhub-api, fwhub-scheduler, nginx) kept under one state folder.
+# Sourced, not run. Callers set STATE (absolute), and PORT for start.
+
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+BUILD=${FWHUB_BUILD_DIR:-$ROOT/build}
+
+# What running fwhub needs, and what the test tiers and benchmarks add.
+RUN_PACKAGES=(build-essential cmake pkg-config ca-certificates curl python3 xz-utils
+  libfcgi-dev libcpp-httplib-dev libmysqlcppconn-dev libssh-dev rapidjson-dev libspdlog-dev libfmt-dev
+  libboost-test-dev libtomlplusplus-dev libssl-dev mariadb-server mariadb-client nginx signify-openbsd)
+TEST_PACKAGES=(wrk systemd clang-format clang-tidy)
+
+log() { printf '[fwhub] %s\n' "$*" >&2; }
+die() { log "error: $*"; exit 1; }
+
+ensure_packages() {
+  local missing=() package
+  for package in "$@"; do
+    dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")
+  done
+  [ ${#missing[@]} -eq 0 ] && return 0
+  [ "$(id -u)" = 0 ] || die "missing Debian packages (run as root to install them): ${missing[*]}"
+  log "installing Debian packages: ${missing[*]}"
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq || die "apt-get update failed"
+  apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null || die "apt-get install failed"
+}
+
+build_project() {
+  log "building (Release) in $BUILD"
+  cmake -S "$ROOT" -B "$BUILD" -DCMAKE_BUILD_TYPE=Release >"$BUILD.cmake.log" 2>&1 \
+    || { cat "$BUILD.cmake.log"; die "cmake configuration failed"; }
+  cmake --build "$BUILD" -j "$(nproc)" >"$BUILD.build.log" 2>&1 \
+    || { grep -E "error|Error" -A3 "$BUILD.build.log" | head -60; die "build failed (full log: $BUILD.build.log)"; }
+}
+
+free_port() {
+  python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
+}
+
+pid_alive() { [ -f "$1" ] && kill -0 "$(cat "$1")" 2>/dev/null; }
+
+# Sends TERM, waits up to $2 seconds, then KILL.
+stop_pid() {
+  local pidfile=$1 wait=${2:-30} pid i
+  pid_alive "$pidfile" || { rm -f "$pidfile"; return 0; }
+  pid=$(cat "$pidfile")
+  kill -TERM "$pid" 2>/dev/null || true
+  for ((i = 0; i < wait * 10; i++)); do
+    kill -0 "$pid" 2>/dev/null || { rm -f "$pidfile"; return 0; }
+    sleep 0.1
+  done
+  log "$(basename "$pidfile" .pid) did not stop in ${wait}s; killing it"
+  kill -KILL "$pid" 2>/dev/null || true
+  rm -f "$pidfile"
+}
+
+db_password() { cat "$STATE/secrets/db_password"; }
+
+# Creates the state folder once: ports, secrets, configuration, MariaDB data directory.
+stack_init() {
+  mkdir -p "$STATE"/{run,log,lib,secrets,nginx/tmp,mysql-run}
+  chmod 755 "$STATE" "$STATE/run" "$STATE/lib"
+  chmod 700 "$STATE/secrets"
+  if [ ! -f "$STATE/stack.env" ]; then
+    echo "DB_PORT=$(free_port)" >"$STATE/stack.env"
+  fi
+  # shellcheck source=/dev/null
+  . "$STATE/stack.env"
+  if [ ! -s "$STATE/secrets/db_password" ]; then
+    (umask 077 && head -c 24 /dev/urandom | base64 | tr -dc 'A-Za-z0-9' >"$STATE/secrets/db_password")
+  fi
+  if [ ! -f "$STATE/fwhub.toml" ]; then
+    cat >"$STATE/fwhub.toml" <<TOML
+# fwhub configuration of the local stack in $STATE (written once by scripts/run; edit freely).
+# The database password is in secrets/db_password and reaches the programs as FWHUB_DB_PASSWORD.
+[database]
+host = "127.0.0.1"
+port = $DB_PORT
+name = "fwhub"
+user = "fwhub"
+
+[api]
+listen = "unix:$STATE/run/api.sock"
+socket_mode = "0666"
+workers = 2
+threads = 4
+
+[scheduler]
+workers = 4
+
+[log]
+level = "info"
+
+[paths]
+sql_dir = "$ROOT/sql"
+state_dir = "$STATE/lib"
+TOML
+  fi
+  if [ ! -d "$STATE/mysql/mysql" ]; then
+    log "initialising the MariaDB data directory in $STATE/mysql"
+    mkdir -p "$STATE/mysql"
+    chown -R mysql:mysql "$STATE/mysql" "$STATE/mysql-run"
+    mariadb-install-db --no-defaults --user=mysql --datadir="$STATE/mysql" --skip-test-db \
+      --auth-root-authentication-method=socket >"$STATE/log/mariadb-install.log" 2>&1 \
+      || { cat "$STATE/log/mariadb-install.log"; die "mariadb-install-db failed"; }
+  fi
+}
+
+db_socket() { echo "$STATE/mysql-run/mysqld.sock"; }
+db_root() { mariadb --no-defaults --socket="$(db_socket)" -uroot "$@"; }
+
+db_start() {
+  # shellcheck source=/dev/null
+  . "$STATE/stack.env"
+  if ! pid_alive "$STATE/mysql-run/mysqld.pid"; then
+    chown -R mysql:mysql "$STATE/mysql" "$STATE/mysql-run"
+    setsid mariadbd --no-defaults --user=mysql --datadir="$STATE/mysql" --socket="$(db_socket)" \
+      --pid-file="$STATE/mysql-run/mysqld.pid" --port="$DB_PORT" --bind-address=127.0.0.1 \
+      --log-error="$STATE/log/mariadb.log" --skip-name-resolve --max-connections=1000 \
+      --innodb-buffer-pool-size=256M --innodb-flush-log-at-trx-commit=2 </dev/null >/dev/null 2>&1 &
+  fi
+  local i
+  for ((i = 0; i < 300; i++)); do
+    mariadb-admin --no-defaults --socket="$(db_socket)" -uroot ping >/dev/null 2>&1 && break
+    sleep 0.1
+  done
+  mariadb-admin --no-defaults --socket="$(db_socket)" -uroot ping >/dev/null 2>&1 \
+    || { tail -20 "$STATE/log/mariadb.log"; die "MariaDB did not start"; }
+  db_root <<SQL
+CREATE DATABASE IF NOT EXISTS fwhub CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci;
+CREATE USER IF NOT EXISTS 'fwhub'@'127.0.0.1' IDENTIFIED BY '$(db_password)';
+ALTER USER 'fwhub'@'127.0.0.1' IDENTIFIED BY '$(db_password)';
+GRANT ALL PRIVILEGES ON fwhub.* TO 'fwhub'@'127.0.0.1';
+SQL
+}
+
+db_stop() { stop_pid "$STATE/mysql-run/mysqld.pid" 60; }
+
+# Starts one of our daemons in the background with its log and pid file.
+start_daemon() {
+  local name=$1
+  shift
+  pid_alive "$STATE/run/$name.pid" && return 0
+  FWHUB_DB_PASSWORD=$(db_password) setsid "$@" --config "$STATE/fwhub.toml" </dev/null >>"$STATE/log/$name.log" 2>&1 &
+  echo $! >"$STATE/run/$name.pid"
+}
+
+render_nginx() {
+  local conf=$STATE/nginx
+  mkdir -p "$conf/tmp"
+  chown nobody:nogroup "$conf/tmp"
+  sed -e "s|listen 80;|listen 127.0.0.1:$PORT;|" -e '/listen \[::\]:80;/d' \
+    -e "s|unix:/run/fwhub/api.sock|unix:$STATE/run/api.sock|" \
+    -e "s|/usr/share/fwhub/frontend|$ROOT/frontend|" -e "s|/var/lib/fwhub|$STATE/lib|g" \
+    "$ROOT/nginx/fwhub.conf" >"$conf/site.conf"
+  cat >"$conf/nginx.conf" <<NGINX
+# nginx of the local fwhub stack (generated by scripts/run from nginx/fwhub.conf).
+worker_processes 2;
+pid $STATE/run/nginx.pid;
+error_log $STATE/log/nginx-error.log warn;
+events { worker_connections 4096; }
+http {
+    include /etc/nginx/mime.types;
+    default_type application/octet-stream;
+    access_log $STATE/log/nginx-access.log;
+    sendfile on;
+    tcp_nopush on;
+    keepalive_timeout 65;
+    keepalive_requests 100000;
+    client_body_temp_path $conf/tmp/body;
+    fastcgi_temp_path $conf/tmp/fastcgi;
+    proxy_temp_path $conf/tmp/proxy;
+    uwsgi_temp_path $conf/tmp/uwsgi;
+    scgi_temp_path $conf/tmp/scgi;
+    include $conf/site.conf;
+}
+NGINX
+  echo "$PORT" >"$conf/port"
+}
+
+nginx_cmd() { nginx -p "$STATE/nginx" -c "$STATE/nginx/nginx.conf" -e "$STATE/log/nginx-error.log" "$@"; }
+
+nginx_start() {
+  pid_alive "$STATE/run/nginx.pid" && return 0
+  render_nginx
+  nginx_cmd -t >"$STATE/log/nginx-test.log" 2>&1 || { cat "$STATE/log/nginx-test.log"; die "nginx configuration test failed"; }
+  nginx_cmd || die "nginx did not start (see $STATE/log/nginx-error.log)"
+}
+
+nginx_stop() { stop_pid "$STATE/run/nginx.pid" 20; }
+
+wait_healthy() {
+  local url="http://127.0.0.1:$PORT/api/v1/health" i
+  for ((i = 0; i < 600; i++)); do
+    curl -fsS "$url" >/dev/null 2>&1 && return 0
+    sleep 0.1
+  done
+  tail -20 "$STATE/log/api.log" >&2
+  die "$url did not answer 200 within 60 s"
+}
+
+stack_start() {
+  stack_init
+  db_start
+  FWHUB_DB_PASSWORD=$(db_password) "$BUILD/bin/fwhub-admin" --config "$STATE/fwhub.toml" migrate >>"$STATE/log/migrate.log" 2>&1 \
+    || { tail -5 "$STATE/log/migrate.log"; die "migrations failed"; }
+  start_daemon api "$BUILD/bin/fwhub-api"
+  start_daemon scheduler "$BUILD/bin/fwhub-scheduler"
+  nginx_start
+  wait_healthy
+}
+
+stack_stop() {
+  nginx_stop
+  stop_pid "$STATE/run/scheduler.pid" 40
+  stop_pid "$STATE/run/api.pid" 30
+  db_stop
+}
+
+stack_status() {
+  local name
+  for name in run/nginx run/api run/scheduler mysql-run/mysqld; do
+    if pid_alive "$STATE/$name.pid"; then
+      echo "$(basename "$name"): running (pid $(cat "$STATE/$name.pid"))"
+    else
+      echo "$(basename "$name"): stopped"
+    fi
+  done
+}
