@@ -38,9 +38,8 @@ int main(int argc, char** argv) {
     options.drain_seconds = config.api.drain_seconds;
     options.max_body_bytes = config.api.max_body_bytes;
     spdlog::info("fwhub-api listening on {}", config.api.listen);
-    return fwhub::api::run_fcgi_pool(options, router, [&config] {
-      return std::make_unique<ApiThread>(config.database);
-    });
+    return fwhub::api::run_fcgi_pool(options, router,
+                                     [&config] { return std::make_unique<ApiThread>(config.database); });
   } catch (const std::exception& error) {
     spdlog::critical("fwhub-api: {}", error.what());
     return 1;

@@ -35,17 +35,20 @@ int main(int argc, char** argv) {
 
     fwhub::scheduler::JobKindRegistry registry;
     registry.add(fwhub::scheduler::make_cleanup_job(hours(config.scheduler.job_retention_hours),
-                                                     seconds(config.scheduler.cleanup_interval_seconds)));
+                                                    seconds(config.scheduler.cleanup_interval_seconds)));
     fwhub::SystemRandom random;
     fwhub::scheduler::SchedulerOptions options;
     options.owner = config.scheduler.id.empty() ? fwhub::sys::process_identity() : config.scheduler.id;
     options.workers = config.scheduler.workers;
     options.poll = milliseconds(config.scheduler.poll_interval_ms);
     options.lease = seconds(config.scheduler.lease_seconds);
-    fwhub::scheduler::Scheduler scheduler(options, registry, [&config] {
-      auto owned = std::make_shared<OwnedJobStore>(config.database);
-      return std::shared_ptr<fwhub::domain::JobStore>(owned, &owned->repository);
-    }, random);
+    fwhub::scheduler::Scheduler scheduler(
+        options, registry,
+        [&config] {
+          auto owned = std::make_shared<OwnedJobStore>(config.database);
+          return std::shared_ptr<fwhub::domain::JobStore>(owned, &owned->repository);
+        },
+        random);
 
     auto done = std::async(std::launch::async, [&scheduler] { scheduler.run(); });
     while (!fwhub::sys::wait_signal({SIGTERM, SIGINT}, seconds(1))) {

@@ -90,8 +90,8 @@ BOOST_FIXTURE_TEST_CASE(retry_later_requeues_in_the_future, Fixture) {
   jobs->claim("s1", 30s, kinds);
   BOOST_TEST(jobs->retry_later(id, "s1", "mirror down", 60s));
   BOOST_TEST(!jobs->claim("s1", 30s, kinds).has_value());
-  BOOST_TEST(database.scalar("SELECT run_at > NOW(3) + INTERVAL 50 SECOND FROM jobs WHERE id = " + std::to_string(id)) ==
-             "1");
+  BOOST_TEST(
+      database.scalar("SELECT run_at > NOW(3) + INTERVAL 50 SECOND FROM jobs WHERE id = " + std::to_string(id)) == "1");
   database.execute_here("UPDATE jobs SET run_at = NOW(3) WHERE id = " + std::to_string(id));
   const auto again = jobs->claim("s1", 30s, kinds);
   BOOST_TEST(again->attempts == 2);

@@ -68,15 +68,17 @@ BOOST_AUTO_TEST_CASE(killed_schedulers_job_is_resumed_after_lease_expiry) {
   options.workers = 1;
   options.poll = 50ms;
   options.lease = 30s;
-  scheduler::Scheduler rescuer(options, registry, [&database] {
-    auto connection = std::make_shared<db::Connection>(database.config());
-    auto jobs = std::make_shared<db::JobRepository>(*connection);
-    return std::shared_ptr<domain::JobStore>(jobs.get(), [connection, jobs](domain::JobStore*) {});
-  }, random);
+  scheduler::Scheduler rescuer(
+      options, registry,
+      [&database] {
+        auto connection = std::make_shared<db::Connection>(database.config());
+        auto jobs = std::make_shared<db::JobRepository>(*connection);
+        return std::shared_ptr<domain::JobStore>(jobs.get(), [connection, jobs](domain::JobStore*) {});
+      },
+      random);
   const auto started = std::chrono::steady_clock::now();
   std::thread thread([&rescuer] { rescuer.run(); });
-  while (database.scalar("SELECT state FROM jobs") != "succeeded" &&
-         std::chrono::steady_clock::now() - started < 30s) {
+  while (database.scalar("SELECT state FROM jobs") != "succeeded" && std::chrono::steady_clock::now() - started < 30s) {
     std::this_thread::sleep_for(50ms);
   }
   rescuer.stop();

@@ -68,8 +68,9 @@ BOOST_AUTO_TEST_CASE(changed_applied_migration_is_refused) {
   dir.write("001_a.sql", "CREATE TABLE a (id INT);");
   db::migrate(connection, dir.path.string());
   dir.write("001_a.sql", "CREATE TABLE a (id BIGINT);");
-  BOOST_TEST(error_of(connection, dir.path.string()) == "migration 001_a.sql was changed after it was applied "
-                                                        "(recorded as 001_a.sql)");
+  BOOST_TEST(error_of(connection, dir.path.string()) ==
+             "migration 001_a.sql was changed after it was applied "
+             "(recorded as 001_a.sql)");
 }
 
 BOOST_AUTO_TEST_CASE(bad_names_and_duplicates_are_refused) {

@@ -70,6 +70,7 @@ BOOST_AUTO_TEST_CASE(two_schedulers_run_each_of_1000_jobs_exactly_once) {
     schedulers.push_back(std::make_unique<scheduler::Scheduler>(options, registry, factory(database.config()), random));
   }
   std::vector<std::thread> threads;
+  threads.reserve(schedulers.size());
   for (auto& s : schedulers) {
     threads.emplace_back([&s] { s->run(); });
   }

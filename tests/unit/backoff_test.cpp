@@ -6,8 +6,8 @@
 #include "support/fake_random.hpp"
 
 using namespace std::chrono;
-using fwhub::BackoffPolicy;
 using fwhub::backoff_delay;
+using fwhub::BackoffPolicy;
 using fwhub::testing::FakeRandom;
 
 BOOST_AUTO_TEST_CASE(grows_exponentially_without_jitter) {

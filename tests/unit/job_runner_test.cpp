@@ -72,9 +72,7 @@ BOOST_FIXTURE_TEST_CASE(claimed_past_max_attempts_gives_up_without_running, Fixt
 }
 
 BOOST_FIXTURE_TEST_CASE(aborted_releases, Fixture) {
-  kind([](JobContext& context) {
-    return context.stopping() ? Status(Code::kAborted, "stopping") : Status::ok();
-  });
+  kind([](JobContext& context) { return context.stopping() ? Status(Code::kAborted, "stopping") : Status::ok(); });
   stopping = true;
   BOOST_TEST(static_cast<int>(run()) == static_cast<int>(JobOutcome::kReleased));
   BOOST_TEST(store.outcomes.at(7).state == "released");

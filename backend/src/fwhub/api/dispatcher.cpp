@@ -37,8 +37,8 @@ Response Dispatcher::dispatch(Request& request, Context& context) const {
     const int status = http_status(error.code());
     if (status >= 500) {
       spdlog::error("request {} {} {}: {}", request.request_id, request.method, request.path, error.what());
-      response = problem_response(status, status == 500 ? "internal error; request id " + request.request_id
-                                                        : std::string(error.what()));
+      response = problem_response(
+          status, status == 500 ? "internal error; request id " + request.request_id : std::string(error.what()));
     } else {
       response = problem_response(status, error.what());
     }

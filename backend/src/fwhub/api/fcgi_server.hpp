@@ -24,7 +24,7 @@ struct FcgiPoolOptions {
   int workers = 2;
   int threads = 4;
   int drain_seconds = 20;
-  std::int64_t max_body_bytes = 1024 * 1024;
+  std::int64_t max_body_bytes = std::int64_t{1024} * 1024;
 };
 
 // Runs until SIGTERM or SIGINT; returns the process exit code.

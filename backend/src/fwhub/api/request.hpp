@@ -12,13 +12,13 @@
 namespace fwhub::api {
 
 struct Request {
-  std::string method;                               // upper case, e.g. "GET"
-  std::string path;                                 // raw path without the query, e.g. "/api/v1/x%20y"
-  std::multimap<std::string, std::string> query;    // decoded
-  std::map<std::string, std::string> headers;       // lower-case names, e.g. "content-type"
-  std::map<std::string, std::string> path_params;   // filled by the router, decoded
+  std::string method;                              // upper case, e.g. "GET"
+  std::string path;                                // raw path without the query, e.g. "/api/v1/x%20y"
+  std::multimap<std::string, std::string> query;   // decoded
+  std::map<std::string, std::string> headers;      // lower-case names, e.g. "content-type"
+  std::map<std::string, std::string> path_params;  // filled by the router, decoded
   std::string body;
-  std::string request_id;                           // from nginx ($request_id) or generated
+  std::string request_id;  // from nginx ($request_id) or generated
   std::string remote_addr;
 
   [[nodiscard]] std::optional<std::string> header(const std::string& lower_name) const;

@@ -7,8 +7,8 @@
 namespace fwhub {
 
 struct CommandLine {
-  std::string config_path;          // --config, else $FWHUB_CONFIG, else /etc/fwhub/fwhub.toml
-  std::vector<std::string> args;    // everything else, in order
+  std::string config_path;        // --config, else $FWHUB_CONFIG, else /etc/fwhub/fwhub.toml
+  std::vector<std::string> args;  // everything else, in order
 };
 
 CommandLine parse_command_line(int argc, char** argv);

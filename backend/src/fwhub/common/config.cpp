@@ -1,13 +1,13 @@
 // Strict TOML configuration parsing with toml++: every key known, every type checked.
 #include "fwhub/common/config.hpp"
 
+#include <toml++/toml.h>
 #include <cstdlib>
 #include <fstream>
 #include <functional>
 #include <map>
 #include <regex>
 #include <sstream>
-#include <toml++/toml.h>
 
 #include "fwhub/common/status.hpp"
 
@@ -20,13 +20,20 @@ namespace {
 
 std::string type_name(const toml::node& node) {
   switch (node.type()) {
-    case toml::node_type::string: return "string";
-    case toml::node_type::integer: return "integer";
-    case toml::node_type::floating_point: return "float";
-    case toml::node_type::boolean: return "boolean";
-    case toml::node_type::table: return "table";
-    case toml::node_type::array: return "array";
-    default: return "date/time";
+    case toml::node_type::string:
+      return "string";
+    case toml::node_type::integer:
+      return "integer";
+    case toml::node_type::floating_point:
+      return "float";
+    case toml::node_type::boolean:
+      return "boolean";
+    case toml::node_type::table:
+      return "table";
+    case toml::node_type::array:
+      return "array";
+    default:
+      return "date/time";
   }
 }
 
@@ -54,8 +61,8 @@ class TableReader {
       }
       const auto value = *node.value<std::int64_t>();
       if (value < min || value > max) {
-        fail(origin_, "key '" + name(key) + "': " + std::to_string(value) + " is outside " +
-                          std::to_string(min) + ".." + std::to_string(max));
+        fail(origin_, "key '" + name(key) + "': " + std::to_string(value) + " is outside " + std::to_string(min) +
+                          ".." + std::to_string(max));
       }
       out = static_cast<Int>(value);
     };
@@ -144,14 +151,11 @@ Config parse_config(const std::string& text, const std::string& origin) {
              .integer("poll_interval_ms", c.poll_interval_ms, 10, 60'000)
              .integer("lease_seconds", c.lease_seconds, 2, 3600)
              .integer("shutdown_grace_seconds", c.shutdown_grace_seconds, 0, 3600)
-             .integer("job_retention_hours", c.job_retention_hours, 1, 24 * 3650)
-             .integer("cleanup_interval_seconds", c.cleanup_interval_seconds, 1, 86400 * 7)
+             .integer("job_retention_hours", c.job_retention_hours, 1, std::int64_t{24} * 3650)
+             .integer("cleanup_interval_seconds", c.cleanup_interval_seconds, 1, std::int64_t{86400} * 7)
              .read();
        }},
-      {"log",
-       [&](const toml::table& t) {
-         TableReader(t, "log", origin).str("level", config.log.level).read();
-       }},
+      {"log", [&](const toml::table& t) { TableReader(t, "log", origin).str("level", config.log.level).read(); }},
       {"paths",
        [&](const toml::table& t) {
          TableReader(t, "paths", origin)

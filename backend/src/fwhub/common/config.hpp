@@ -20,21 +20,21 @@ struct DatabaseConfig {
 struct ApiConfig {
   // "unix:/path", "host:port", or "inherit" (the socket is fd 0, from systemd or spawn-fcgi).
   std::string listen = "unix:/run/fwhub/api.sock";
-  std::string socket_mode = "0660";            // permissions of a unix socket
-  int workers = 2;                             // worker processes
-  int threads = 4;                             // threads per worker (one DB connection each)
-  std::int64_t max_body_bytes = 1024 * 1024;   // larger bodies get 413
-  int drain_seconds = 20;                      // SIGTERM: time given to in-flight requests
+  std::string socket_mode = "0660";                         // permissions of a unix socket
+  int workers = 2;                                          // worker processes
+  int threads = 4;                                          // threads per worker (one DB connection each)
+  std::int64_t max_body_bytes = std::int64_t{1024} * 1024;  // larger bodies get 413
+  int drain_seconds = 20;                                   // SIGTERM: time given to in-flight requests
 };
 
 struct SchedulerConfig {
-  std::string id;                              // "" = hostname:pid; lease owner name
-  int workers = 4;                             // jobs run at once
-  int poll_interval_ms = 500;                  // idle wait between claims
-  int lease_seconds = 30;                      // lease length; renewed every third of it
-  int shutdown_grace_seconds = 30;             // SIGTERM: time to finish before releasing
-  int job_retention_hours = 168;               // finished jobs are deleted after this
-  int cleanup_interval_seconds = 3600;         // period of the cleanup job
+  std::string id;                       // "" = hostname:pid; lease owner name
+  int workers = 4;                      // jobs run at once
+  int poll_interval_ms = 500;           // idle wait between claims
+  int lease_seconds = 30;               // lease length; renewed every third of it
+  int shutdown_grace_seconds = 30;      // SIGTERM: time to finish before releasing
+  int job_retention_hours = 168;        // finished jobs are deleted after this
+  int cleanup_interval_seconds = 3600;  // period of the cleanup job
 };
 
 struct LogConfig {

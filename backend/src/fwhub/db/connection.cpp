@@ -15,17 +15,21 @@ sql::mysql::MySQL_Driver* driver() {
 
 }  // namespace
 
-void init_driver() { driver(); }
+void init_driver() {
+  driver();
+}
 
 bool is_connection_error(const sql::SQLException& error) {
   const int code = error.getErrorCode();
   // 2002/2003 can't connect, 2006 gone away, 2013 lost during query, 2055 lost at reading,
   // 1927 killed connection, 4031 disconnected by server (idle timeout), 1053 shutdown.
-  return code == 2002 || code == 2003 || code == 2006 || code == 2013 || code == 2055 || code == 1927 ||
-         code == 4031 || code == 1053 || code == 0;
+  return code == 2002 || code == 2003 || code == 2006 || code == 2013 || code == 2055 || code == 1927 || code == 4031 ||
+         code == 1053 || code == 0;
 }
 
-Connection::Connection(DatabaseConfig config) : config_(std::move(config)) { driver()->threadInit(); }
+Connection::Connection(DatabaseConfig config) : config_(std::move(config)) {
+  driver()->threadInit();
+}
 
 Connection::~Connection() {
   connection_.reset();
@@ -64,7 +68,9 @@ std::unique_ptr<sql::PreparedStatement> Connection::prepare(const std::string& s
   return std::unique_ptr<sql::PreparedStatement>(get().prepareStatement(sql));
 }
 
-void Connection::reset() { connection_.reset(); }
+void Connection::reset() {
+  connection_.reset();
+}
 
 Status Connection::ping() {
   // A connection that died since its last use fails once; the second try reconnects.

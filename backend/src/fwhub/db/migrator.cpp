@@ -59,14 +59,15 @@ std::vector<Migration> read_migrations(const std::string& dir) {
     }
     const int version = std::stoi(match[1].str());
     if (found.contains(version)) {
-      throw Error(Code::kInvalidArgument, "two migrations numbered " + match[1].str() + ": " +
-                                              found[version].name + " and " + name);
+      throw Error(Code::kInvalidArgument,
+                  "two migrations numbered " + match[1].str() + ": " + found[version].name + " and " + name);
     }
     Migration migration{version, name, read_file(entry.path()), ""};
     migration.checksum = sha256_hex(migration.sql);
     found[version] = std::move(migration);
   }
   std::vector<Migration> ordered;
+  ordered.reserve(found.size());
   for (auto& [version, migration] : found) {
     ordered.push_back(std::move(migration));
   }
@@ -139,9 +140,9 @@ std::vector<std::string> migrate(Connection& connection, const std::string& dir)
     for (const auto& migration : migrations) {
       if (const auto it = applied.find(migration.version); it != applied.end()) {
         if (it->second.second != migration.checksum) {
-          throw Error(Code::kFailedPrecondition,
-                      "migration " + migration.name + " was changed after it was applied (recorded as " +
-                          it->second.first + ")");
+          throw Error(Code::kFailedPrecondition, "migration " + migration.name +
+                                                     " was changed after it was applied (recorded as " +
+                                                     it->second.first + ")");
         }
         continue;
       }

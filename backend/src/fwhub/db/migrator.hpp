@@ -10,7 +10,7 @@ namespace fwhub::db {
 
 struct Migration {
   int version = 0;
-  std::string name;      // file name, e.g. "001_jobs.sql"
+  std::string name;  // file name, e.g. "001_jobs.sql"
   std::string sql;
   std::string checksum;  // sha256 of the file
 };

@@ -19,7 +19,7 @@ std::optional<JobState> parse_job_state(std::string_view name);
 struct Job {
   std::uint64_t id = 0;
   std::string kind;
-  std::string payload;    // JSON, the kind's input
+  std::string payload;  // JSON, the kind's input
   JobState state = JobState::kQueued;
   int priority = 0;       // higher first
   int attempts = 0;       // claims so far, including the current one
@@ -34,7 +34,7 @@ struct NewJob {
   std::string payload = "{}";
   int priority = 0;
   int max_attempts = 5;
-  std::chrono::milliseconds delay{0};  // run_at = now + delay
+  std::chrono::milliseconds delay{0};     // run_at = now + delay
   std::optional<std::string> active_key;  // unique among unfinished jobs: deduplication
 };
 

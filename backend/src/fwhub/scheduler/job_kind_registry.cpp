@@ -37,6 +37,8 @@ std::vector<std::string> JobKindRegistry::names() const {
   return out;
 }
 
-std::string periodic_key(const std::string& kind) { return "periodic:" + kind; }
+std::string periodic_key(const std::string& kind) {
+  return "periodic:" + kind;
+}
 
 }  // namespace fwhub::scheduler

@@ -41,9 +41,9 @@ using JobHandler = std::function<Status(JobContext&)>;
 struct JobKind {
   std::string name;
   JobHandler run;
-  BackoffPolicy backoff;                      // delay between attempts
-  int max_attempts = 5;                       // for jobs enqueued by the scheduler itself
-  std::optional<std::chrono::seconds> period; // periodic: the scheduler keeps one pending job
+  BackoffPolicy backoff;                       // delay between attempts
+  int max_attempts = 5;                        // for jobs enqueued by the scheduler itself
+  std::optional<std::chrono::seconds> period;  // periodic: the scheduler keeps one pending job
 };
 
 class JobKindRegistry {

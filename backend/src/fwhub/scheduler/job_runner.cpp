@@ -49,8 +49,8 @@ JobOutcome JobRunner::run(domain::Job& job, domain::JobStore& store, const std::
     const auto delay = backoff_delay(kind->backoff, job.attempts, random_);
     still_mine = store.retry_later(job.id, owner, status.message(), delay);
     outcome = JobOutcome::kRetrying;
-    spdlog::warn("job {} ({}) attempt {} failed, retry in {} ms: {}", job.id, job.kind, job.attempts,
-                 delay.count(), status.message());
+    spdlog::warn("job {} ({}) attempt {} failed, retry in {} ms: {}", job.id, job.kind, job.attempts, delay.count(),
+                 status.message());
   } else {
     still_mine = store.fail(job.id, owner, status.message());
   }

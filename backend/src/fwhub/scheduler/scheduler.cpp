@@ -8,8 +8,7 @@
 
 namespace fwhub::scheduler {
 
-Scheduler::Scheduler(SchedulerOptions options, const JobKindRegistry& registry, JobStoreFactory factory,
-                     Random& random)
+Scheduler::Scheduler(SchedulerOptions options, const JobKindRegistry& registry, JobStoreFactory factory, Random& random)
     : options_(std::move(options)),
       registry_(registry),
       factory_(std::move(factory)),
@@ -52,8 +51,8 @@ void Scheduler::worker_loop() {
       std::optional<domain::Job> job = store->claim(options_.owner, options_.lease, kinds);
       if (!job) {
         // Jitter keeps idle schedulers from polling in lockstep.
-        idle(std::chrono::milliseconds(static_cast<long>(static_cast<double>(options_.poll.count()) *
-                                                         (0.5 + random_.uniform()))));
+        idle(std::chrono::milliseconds(
+            static_cast<long>(static_cast<double>(options_.poll.count()) * (0.5 + random_.uniform()))));
         continue;
       }
       runner_.run(*job, *store, options_.owner, stopping_);

@@ -14,10 +14,10 @@
 namespace fwhub::scheduler {
 
 struct SchedulerOptions {
-  std::string owner;                        // lease owner, unique per process
-  int workers = 4;                          // jobs run at once
-  std::chrono::milliseconds poll{500};      // idle wait between claims
-  std::chrono::seconds lease{30};           // lease length
+  std::string owner;                    // lease owner, unique per process
+  int workers = 4;                      // jobs run at once
+  std::chrono::milliseconds poll{500};  // idle wait between claims
+  std::chrono::seconds lease{30};       // lease length
 };
 
 // Each thread gets its own store (its own database connection).

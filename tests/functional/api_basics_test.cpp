@@ -1,0 +1,98 @@
+// Through nginx: health, JSON 404/405/413 bodies, security headers, and 200 concurrent requests.
+#define BOOST_TEST_MODULE api_basics
+#include <boost/test/unit_test.hpp>
+
+#include <rapidjson/document.h>
+
+#include <atomic>
+#include <thread>
+
+#include "support/stack_client.hpp"
+
+using fwhub::testing::Stack;
+
+namespace {
+
+rapidjson::Document json(const std::string& body) {
+  rapidjson::Document document;
+  document.Parse(body.c_str());
+  BOOST_REQUIRE_MESSAGE(!document.HasParseError() && document.IsObject(), "not a JSON object: " << body);
+  return document;
+}
+
+void expect_problem(const httplib::Result& result, int status) {
+  BOOST_REQUIRE(result);
+  BOOST_TEST(result->status == status);
+  BOOST_TEST(result->get_header_value("Content-Type") == "application/json");
+  const auto body = json(result->body);
+  BOOST_TEST(body["status"].GetInt() == status);
+  BOOST_TEST(body["title"].IsString());
+  BOOST_TEST(body["detail"].IsString());
+}
+
+}  // namespace
+
+BOOST_AUTO_TEST_CASE(health_is_ok) {
+  auto client = Stack().client();
+  const auto result = client.Get("/api/v1/health");
+  BOOST_REQUIRE(result);
+  BOOST_TEST(result->status == 200);
+  const auto body = json(result->body);
+  BOOST_TEST(std::string(body["status"].GetString()) == "ok");
+  BOOST_TEST(std::string(body["database"].GetString()) == "ok");
+  BOOST_TEST(body["version"].IsString());
+  BOOST_TEST(result->get_header_value("X-Request-Id").size() == 32U);
+  BOOST_TEST(result->get_header_value("X-Content-Type-Options") == "nosniff");
+  const auto head = client.Head("/api/v1/health");
+  BOOST_REQUIRE(head);
+  BOOST_TEST(head->status == 200);
+  BOOST_TEST(head->body.empty());
+}
+
+BOOST_AUTO_TEST_CASE(unknown_path_is_404_json) {
+  expect_problem(Stack().client().Get("/api/v1/no/such/thing"), 404);
+  // A malformed path is refused by nginx, a malformed query by the API: both JSON.
+  expect_problem(Stack().client().Get("/api/v1/health/%zz"), 400);
+  const auto query = Stack().client().Get("/api/v1/health?a=%zz");
+  expect_problem(query, 400);
+  BOOST_TEST(query->body.find("malformed query string") != std::string::npos);
+}
+
+BOOST_AUTO_TEST_CASE(wrong_method_is_405_json_with_allow) {
+  const auto result = Stack().client().Delete("/api/v1/health");
+  expect_problem(result, 405);
+  BOOST_TEST(result->get_header_value("Allow") == "GET, HEAD");
+}
+
+BOOST_AUTO_TEST_CASE(bodies_over_the_limits_are_413_json) {
+  auto client = Stack().client();
+  // Over api.max_body_bytes (1 MiB): refused by the API.
+  expect_problem(client.Post("/api/v1/health", std::string(std::size_t{1024} * 1024 + 1, 'x'), "application/json"),
+                 413);
+  // Over nginx's client_max_body_size (2 MiB): refused by nginx, still JSON.
+  expect_problem(client.Post("/api/v1/health", std::string(std::size_t{3} * 1024 * 1024, 'x'), "application/json"),
+                 413);
+  // At the limit exactly: accepted, then routed (405 for this GET-only path).
+  expect_problem(client.Post("/api/v1/health", std::string(std::size_t{1024} * 1024, 'x'), "application/json"), 405);
+}
+
+BOOST_AUTO_TEST_CASE(two_hundred_concurrent_requests_are_all_answered) {
+  const Stack stack;
+  constexpr int kRequests = 200;
+  std::atomic<int> ok{0};
+  std::vector<std::thread> threads;
+  threads.reserve(kRequests);
+  for (int i = 0; i < kRequests; ++i) {
+    threads.emplace_back([&stack, &ok] {
+      auto client = stack.client();
+      const auto result = client.Get("/api/v1/health");
+      if (result && result->status == 200) {
+        ++ok;
+      }
+    });
+  }
+  for (auto& thread : threads) {
+    thread.join();
+  }
+  BOOST_TEST(ok.load() == kRequests);
+}

@@ -1,0 +1,79 @@
+// Access to the running local stack for functional tests: HTTP through nginx, process ids,
+// and scripts/stack for stopping and starting parts. Reads FWHUB_TEST_URL, FWHUB_TEST_STATE.
+#pragma once
+
+#include <httplib.h>
+#include <signal.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <string>
+#include <vector>
+
+namespace fwhub::testing {
+
+class Stack {
+ public:
+  Stack() {
+    const char* url = std::getenv("FWHUB_TEST_URL");
+    const char* state = std::getenv("FWHUB_TEST_STATE");
+    if (url == nullptr || state == nullptr) {
+      throw std::runtime_error("FWHUB_TEST_URL and FWHUB_TEST_STATE must be set (run through scripts/test)");
+    }
+    url_ = url;
+    state_ = state;
+  }
+
+  [[nodiscard]] httplib::Client client() const {
+    httplib::Client client(url_);
+    client.set_connection_timeout(5);
+    client.set_read_timeout(30);
+    return client;
+  }
+
+  [[nodiscard]] int pid_of(const std::string& name) const {
+    std::ifstream in(state_ + "/run/" + name + ".pid");
+    int pid = 0;
+    in >> pid;
+    return pid;
+  }
+
+  // Runs scripts/stack --state STATE <command>; returns its exit status.
+  [[nodiscard]] int control(const std::string& command) const {
+    const std::string line = std::string(FWHUB_SOURCE_DIR) + "/scripts/stack --state '" + state_ + "' " + command;
+    return std::system(line.c_str());  // NOLINT(cert-env33-c): fixed command of the project
+  }
+
+  // Processes whose parent is `pid` (read from /proc).
+  [[nodiscard]] static std::vector<int> children(int pid) {
+    std::vector<int> out;
+    for (const auto& entry : std::filesystem::directory_iterator("/proc")) {
+      const std::string name = entry.path().filename().string();
+      if (name.find_first_not_of("0123456789") != std::string::npos) {
+        continue;
+      }
+      std::ifstream stat(entry.path() / "stat");
+      std::string comm_and_rest;
+      std::getline(stat, comm_and_rest);
+      const auto close = comm_and_rest.rfind(')');
+      if (close == std::string::npos) {
+        continue;
+      }
+      char state = 0;
+      int parent = 0;
+      std::istringstream rest(comm_and_rest.substr(close + 1));
+      rest >> state >> parent;
+      if (parent == pid && state != 'Z') {
+        out.push_back(std::stoi(name));
+      }
+    }
+    return out;
+  }
+
+ private:
+  std::string url_;
+  std::string state_;
+};
+
+}  // namespace fwhub::testing
