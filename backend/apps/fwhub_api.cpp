@@ -13,7 +13,8 @@ namespace {
 // The services of one API thread, sharing its database connection.
 class ApiThread final : public fwhub::api::ThreadServices {
  public:
-  explicit ApiThread(const fwhub::DatabaseConfig& database) : connection_(database), health_(connection_) {}
+  ApiThread(const fwhub::DatabaseConfig& database, fwhub::service::HealthCache& health_cache)
+      : connection_(database), health_(connection_, health_cache) {}
   fwhub::api::Context& context() override { return context_; }
 
  private:
@@ -38,8 +39,12 @@ int main(int argc, char** argv) {
     options.drain_seconds = config.api.drain_seconds;
     options.max_body_bytes = config.api.max_body_bytes;
     spdlog::info("fwhub-api listening on {}", config.api.listen);
-    return fwhub::api::run_fcgi_pool(options, router,
-                                     [&config] { return std::make_unique<ApiThread>(config.database); });
+    const fwhub::SteadyClock clock;
+    // Shared by the threads of a worker process (each forked worker has its own copy).
+    fwhub::service::HealthCache health_cache(clock, std::chrono::milliseconds(config.api.health_check_interval_ms));
+    return fwhub::api::run_fcgi_pool(options, router, [&config, &health_cache] {
+      return std::make_unique<ApiThread>(config.database, health_cache);
+    });
   } catch (const std::exception& error) {
     spdlog::critical("fwhub-api: {}", error.what());
     return 1;

@@ -85,7 +85,7 @@ user = "fwhub"
 listen = "unix:$STATE/run/api.sock"
 socket_mode = "0666"
 workers = 2
-threads = 4
+threads = 16
 
 [scheduler]
 workers = 4

@@ -31,6 +31,8 @@ BOOST_AUTO_TEST_CASE(empty_file_gives_documented_defaults) {
   BOOST_TEST(config.database.port == 3306);
   BOOST_TEST(config.api.listen == "unix:/run/fwhub/api.sock");
   BOOST_TEST(config.api.workers == 2);
+  BOOST_TEST(config.api.threads == 16);
+  BOOST_TEST(config.api.health_check_interval_ms == 250);
   BOOST_TEST(config.api.max_body_bytes == 1024 * 1024);
   BOOST_TEST(config.scheduler.lease_seconds == 30);
   BOOST_TEST(config.log.level == "info");

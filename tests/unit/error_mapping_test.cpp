@@ -19,7 +19,9 @@ class DownProbe final : public service::DatabaseProbe {
 
 struct Fixture {
   DownProbe probe;
-  service::HealthService health{probe};
+  SteadyClock clock;
+  service::HealthCache cache{clock, std::chrono::milliseconds(0)};
+  service::HealthService health{probe, cache};
   Context context{health};
   Router router;
 

@@ -140,6 +140,7 @@ Config parse_config(const std::string& text, const std::string& origin) {
              .integer("threads", c.threads, 1, 256)
              .integer("max_body_bytes", c.max_body_bytes, 1, std::int64_t{1} << 40)
              .integer("drain_seconds", c.drain_seconds, 0, 3600)
+             .integer("health_check_interval_ms", c.health_check_interval_ms, 0, 60'000)
              .read();
        }},
       {"scheduler",

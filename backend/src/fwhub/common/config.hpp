@@ -22,9 +22,10 @@ struct ApiConfig {
   std::string listen = "unix:/run/fwhub/api.sock";
   std::string socket_mode = "0660";                         // permissions of a unix socket
   int workers = 2;                                          // worker processes
-  int threads = 4;                                          // threads per worker (one DB connection each)
+  int threads = 16;                                         // threads per worker (one DB connection each)
   std::int64_t max_body_bytes = std::int64_t{1024} * 1024;  // larger bodies get 413
   int drain_seconds = 20;                                   // SIGTERM: time given to in-flight requests
+  int health_check_interval_ms = 250;  // a database probe result is reused this long
 };
 
 struct SchedulerConfig {
