@@ -1,11 +1,13 @@
-// fwhub-admin: operator commands (check-config, migrate, enqueue, version).
-#include <cstdio>
+// fwhub-admin: operator commands (check-config, migrate, sync, enqueue, version).
 #include <iostream>
+#include <thread>
 
 #include "fwhub/common/cli.hpp"
 #include "fwhub/common/version.hpp"
 #include "fwhub/db/job_repository.hpp"
 #include "fwhub/db/migrator.hpp"
+#include "fwhub/scheduler/catalog_sync_job.hpp"
+#include "fwhub/scheduler/job_kind_registry.hpp"
 
 namespace {
 
@@ -13,8 +15,45 @@ constexpr const char* kUsage =
     "usage: fwhub-admin [--config PATH] COMMAND\n"
     "  check-config            parse the configuration file and report the first error\n"
     "  migrate                 apply the pending migrations of paths.sql_dir\n"
+    "  sync [--wait]           make the scheduler sync the catalog now (--wait: until it is done)\n"
+    "  sync --here             sync and publish the catalog in this process, without a scheduler\n"
     "  enqueue KIND [PAYLOAD]  queue a job of KIND with a JSON payload (default {})\n"
     "  version                 print the version\n";
+
+// Brings the periodic catalog_sync job forward (or queues it) and optionally waits for its end.
+int sync_now(fwhub::db::Connection& connection, bool wait) {
+  using namespace std::chrono_literals;
+  fwhub::db::JobRepository jobs(connection);
+  const std::string key = fwhub::scheduler::periodic_key(fwhub::scheduler::kCatalogSyncKind);
+  if (!jobs.bring_forward(key)) {
+    fwhub::domain::NewJob job;
+    job.kind = fwhub::scheduler::kCatalogSyncKind;
+    job.max_attempts = 4;
+    job.active_key = key;
+    if (!jobs.enqueue(job)) {
+      std::cout << "a catalog sync is running already\n";
+    }
+  }
+  if (!wait) {
+    std::cout << "catalog sync requested\n";
+    return 0;
+  }
+  const auto deadline = std::chrono::steady_clock::now() + 30min;
+  while (std::chrono::steady_clock::now() < deadline) {
+    const auto job = jobs.find_active(key);
+    if (job && job->first.state == fwhub::domain::JobState::kQueued && job->second) {
+      if (job->first.last_error.empty()) {
+        std::cout << "catalog sync done\n";
+        return 0;
+      }
+      std::cout << "catalog sync finished with errors: " << job->first.last_error << "\n";
+      return 1;
+    }
+    std::this_thread::sleep_for(200ms);
+  }
+  std::cerr << "fwhub-admin: the catalog sync did not finish within 30 minutes (is a scheduler running?)\n";
+  return 1;
+}
 
 int run(const fwhub::CommandLine& line) {
   if (line.args.empty()) {
@@ -33,13 +72,21 @@ int run(const fwhub::CommandLine& line) {
   }
   fwhub::db::init_driver();
   fwhub::db::Connection connection(config.database);
-  if (command == "migrate") {
+  if (command == "migrate" && line.args.size() == 1) {
     const auto applied = fwhub::db::migrate(connection, config.paths.sql_dir);
     for (const auto& name : applied) {
       std::cout << "applied " << name << "\n";
     }
     std::cout << (applied.empty() ? "schema is up to date\n" : "");
     return 0;
+  }
+  if (command == "sync" && line.args.size() == 2 && line.args[1] == "--here") {
+    const fwhub::Status status = fwhub::scheduler::run_catalog_sync(config);
+    std::cout << (status.is_ok() ? "catalog sync done" : "catalog sync failed: " + status.message()) << "\n";
+    return status.is_ok() ? 0 : 1;
+  }
+  if (command == "sync" && (line.args.size() == 1 || (line.args.size() == 2 && line.args[1] == "--wait"))) {
+    return sync_now(connection, line.args.size() == 2);
   }
   if (command == "enqueue" && (line.args.size() == 2 || line.args.size() == 3)) {
     fwhub::db::JobRepository jobs(connection);

@@ -5,6 +5,7 @@
 #include "fwhub/api/routes.hpp"
 #include "fwhub/common/cli.hpp"
 #include "fwhub/common/log.hpp"
+#include "fwhub/db/catalog_repository.hpp"
 #include "fwhub/db/connection.hpp"
 #include "fwhub/sys/listen_socket.hpp"
 
@@ -20,7 +21,8 @@ class ApiThread final : public fwhub::api::ThreadServices {
  private:
   fwhub::db::Connection connection_;
   fwhub::service::HealthService health_;
-  fwhub::api::Context context_{health_};
+  fwhub::db::CatalogRepository catalog_{connection_};
+  fwhub::api::Context context_{health_, catalog_};
 };
 
 }  // namespace

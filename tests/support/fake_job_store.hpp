@@ -37,6 +37,10 @@ class FakeJobStore final : public domain::JobStore {
                    std::chrono::milliseconds delay) override {
     return set(id, {"retry", error, delay});
   }
+  bool reschedule(std::uint64_t id, const std::string& /*owner*/, const std::string& error,
+                  std::chrono::milliseconds delay) override {
+    return set(id, {"rescheduled", error, delay});
+  }
   bool release(std::uint64_t id, const std::string& /*owner*/) override { return set(id, {"released", "", {}}); }
   int delete_finished_older_than(std::chrono::hours /*age*/) override { return 0; }
 

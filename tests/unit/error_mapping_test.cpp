@@ -6,6 +6,7 @@
 
 #include "fwhub/api/dispatcher.hpp"
 #include "fwhub/api/http_error.hpp"
+#include "support/fake_catalog.hpp"
 
 using namespace fwhub;
 using namespace fwhub::api;
@@ -22,7 +23,8 @@ struct Fixture {
   SteadyClock clock;
   service::HealthCache cache{clock, std::chrono::milliseconds(0)};
   service::HealthService health{probe, cache};
-  Context context{health};
+  testing::FakeCatalog catalog;
+  Context context{health, catalog};
   Router router;
 
   Response call(const std::string& method, const std::string& path) {

@@ -101,11 +101,19 @@ BOOST_FIXTURE_TEST_CASE(lost_lease_is_reported, Fixture) {
   BOOST_TEST(store.steps.at(7).size() == 1U);
 }
 
-BOOST_FIXTURE_TEST_CASE(periodic_kind_schedules_its_next_run, Fixture) {
+BOOST_FIXTURE_TEST_CASE(periodic_kind_requeues_its_own_row, Fixture) {
   kind([](JobContext&) { return Status::ok(); }, std::chrono::seconds(3600));
-  run();
-  BOOST_REQUIRE(store.enqueued.size() == 1U);
-  BOOST_TEST(store.enqueued[0].kind == "test");
-  BOOST_TEST(store.enqueued[0].active_key.value() == "periodic:test");
-  BOOST_TEST(store.enqueued[0].delay.count() == 3'600'000);
+  BOOST_TEST(static_cast<int>(run()) == static_cast<int>(JobOutcome::kSucceeded));
+  BOOST_TEST(store.outcomes.at(7).state == "rescheduled");
+  BOOST_TEST(store.outcomes.at(7).error == "");
+  BOOST_TEST(store.outcomes.at(7).delay.count() == 3'600'000);
+  BOOST_TEST(store.enqueued.empty());
+}
+
+BOOST_FIXTURE_TEST_CASE(periodic_kind_failing_finally_keeps_its_error_and_period, Fixture) {
+  kind([](JobContext&) { return Status(Code::kUnavailable, "upstream down"); }, std::chrono::seconds(60));
+  BOOST_TEST(static_cast<int>(run(3, 3)) == static_cast<int>(JobOutcome::kFailed));
+  BOOST_TEST(store.outcomes.at(7).state == "rescheduled");
+  BOOST_TEST(store.outcomes.at(7).error == "upstream down");
+  BOOST_TEST(store.outcomes.at(7).delay.count() == 60'000);
 }

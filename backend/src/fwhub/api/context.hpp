@@ -1,6 +1,7 @@
 // What a handler may use: the services of the thread serving the request.
 #pragma once
 
+#include "fwhub/service/catalog_queries.hpp"
 #include "fwhub/service/health_service.hpp"
 
 namespace fwhub::api {
@@ -8,6 +9,7 @@ namespace fwhub::api {
 // One per API thread; services share that thread's database connection.
 struct Context {
   service::HealthService& health;
+  service::CatalogQueries& catalog;
 };
 
 }  // namespace fwhub::api

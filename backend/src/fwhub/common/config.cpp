@@ -7,6 +7,7 @@
 #include <functional>
 #include <map>
 #include <regex>
+#include <set>
 #include <sstream>
 
 #include "fwhub/common/status.hpp"
@@ -69,6 +70,46 @@ class TableReader {
     return *this;
   }
 
+  TableReader& boolean(const char* key, bool& out) {
+    known_[key] = [this, key, &out](const toml::node& node) {
+      if (!node.is_boolean()) {
+        wrong(key, "boolean", node);
+      }
+      out = *node.value<bool>();
+    };
+    return *this;
+  }
+
+  TableReader& str_list(const char* key, std::vector<std::string>& out) {
+    known_[key] = [this, key, &out](const toml::node& node) {
+      if (!node.is_array()) {
+        wrong(key, "array of strings", node);
+      }
+      out.clear();
+      for (const auto& item : *node.as_array()) {
+        if (!item.is_string()) {
+          wrong(key, "array of strings", item);
+        }
+        out.push_back(*item.value<std::string>());
+      }
+    };
+    return *this;
+  }
+
+  // Array of tables, each read by `each(table, "key[i]")`.
+  TableReader& tables(const char* key, const std::function<void(const toml::table&, const std::string&)>& each) {
+    known_[key] = [this, key, each](const toml::node& node) {
+      if (!node.is_array_of_tables()) {
+        wrong(key, "array of tables", node);
+      }
+      std::size_t index = 0;
+      for (const auto& item : *node.as_array()) {
+        each(*item.as_table(), name(key) + "[" + std::to_string(index++) + "]");
+      }
+    };
+    return *this;
+  }
+
   void read() {
     for (const auto& [key, node] : table_) {
       const auto it = known_.find(std::string(key.str()));
@@ -104,7 +145,49 @@ void check_choice(const std::string& origin, const std::string& key, const std::
   fail(origin, "key '" + key + "' must be one of " + list + ", not '" + value + "'");
 }
 
+BranchConfig read_branch(const toml::table& table, const std::string& prefix, const std::string& origin) {
+  BranchConfig branch;
+  TableReader(table, prefix, origin)
+      .str("name", branch.name)
+      .boolean("enabled", branch.enabled)
+      .boolean("snapshot", branch.snapshot)
+      .integer("branch_off_rev", branch.branch_off_rev, 0, 10'000'000)
+      .str("signing_key", branch.signing_key)
+      .tables("package_changes",
+              [&](const toml::table& change_table, const std::string& change_prefix) {
+                PackageChange change;
+                TableReader(change_table, change_prefix, origin)
+                    .str("source", change.source)
+                    .str("target", change.target)
+                    .integer("revision", change.revision, 0, 10'000'000)
+                    .boolean("mandatory", change.mandatory)
+                    .read();
+                if (change.source.empty()) {
+                  fail(origin, "key '" + change_prefix + ".source' is required");
+                }
+                branch.package_changes.push_back(change);
+              })
+      .read();
+  if (branch.name.empty()) {
+    fail(origin, "key '" + prefix + ".name' is required");
+  }
+  return branch;
+}
+
 }  // namespace
+
+std::vector<BranchConfig> default_branches() {
+  const PackageChange firewall4{"firewall", "firewall4", 18611, false};
+  const PackageChange owut{"auc", "owut", 26792, false};
+  return {
+      {"SNAPSHOT", true, true, 0, "", {firewall4, owut}},
+      {"24.10", true, false, 27990, "", {firewall4, owut}},
+      {"23.05", true, false, 23069, "", {firewall4}},
+      {"22.03", true, false, 19160, "", {firewall4}},
+      {"21.02", true, false, 15812, "", {}},
+      {"19.07", true, false, 10860, "", {}},
+  };
+}
 
 Config parse_config(const std::string& text, const std::string& origin) {
   toml::table root;
@@ -157,6 +240,37 @@ Config parse_config(const std::string& text, const std::string& origin) {
              .read();
        }},
       {"log", [&](const toml::table& t) { TableReader(t, "log", origin).str("level", config.log.level).read(); }},
+      {"catalog",
+       [&](const toml::table& t) {
+         auto& c = config.catalog;
+         bool branches_given = false;
+         TableReader(t, "catalog", origin)
+             .str("upstream_url", c.upstream_url)
+             .str("image_url", c.image_url)
+             .integer("sync_interval_seconds", c.sync_interval_seconds, 10, 86400 * 7)
+             .integer("http_timeout_seconds", c.http_timeout_seconds, 1, 600)
+             .str_list("feeds", c.feeds)
+             .tables("branches",
+                     [&](const toml::table& table, const std::string& prefix) {
+                       if (!branches_given) {
+                         c.branches.clear();
+                         branches_given = true;
+                       }
+                       c.branches.push_back(read_branch(table, prefix, origin));
+                     })
+             .read();
+       }},
+      {"build",
+       [&](const toml::table& t) {
+         auto& c = config.build;
+         TableReader(t, "build", origin)
+             .str("contact", c.contact)
+             .boolean("allow_defaults", c.allow_defaults)
+             .integer("max_defaults_length", c.max_defaults_length, 0, 10 * 1024 * 1024)
+             .integer("max_custom_rootfs_size_mb", c.max_custom_rootfs_size_mb, 1, 1024 * 1024)
+             .str_list("repository_allow_list", c.repository_allow_list)
+             .read();
+       }},
       {"paths",
        [&](const toml::table& t) {
          TableReader(t, "paths", origin)
@@ -177,6 +291,17 @@ Config parse_config(const std::string& text, const std::string& origin) {
     it->second(*node.as_table());
   }
   check_choice(origin, "log.level", config.log.level, {"trace", "debug", "info", "warn", "error"});
+  for (const std::string* url : {&config.catalog.upstream_url, &config.catalog.image_url}) {
+    if (!url->empty() && !url->starts_with("http://") && !url->starts_with("https://")) {
+      fail(origin, "catalog URLs must start with http:// or https://, not '" + *url + "'");
+    }
+  }
+  std::set<std::string> branch_names;
+  for (const auto& branch : config.catalog.branches) {
+    if (!branch_names.insert(branch.name).second) {
+      fail(origin, "branch '" + branch.name + "' is configured twice");
+    }
+  }
   static const std::regex kMode("^0?[0-7]{3}$");
   if (!std::regex_match(config.api.socket_mode, kMode)) {
     fail(origin, "key 'api.socket_mode': expected octal permissions such as \"0660\", found \"" +

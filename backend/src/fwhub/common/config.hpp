@@ -4,6 +4,7 @@
 
 #include <cstdint>
 #include <string>
+#include <vector>
 
 namespace fwhub {
 
@@ -47,12 +48,53 @@ struct PathsConfig {
   std::string state_dir = "/var/lib/fwhub";      // store, catalog files, builders
 };
 
+// A rename or replacement of a package from a revision on (firewall -> firewall4 at r18611).
+struct PackageChange {
+  std::string source;
+  std::string target;  // "" = the package was dropped
+  int revision = 0;
+  bool mandatory = false;
+};
+
+// An OpenWrt release branch (or SNAPSHOT) served by fwhub. [[catalog.branches]] in the file;
+// when the file names any branch, its list replaces the defaults entirely.
+struct BranchConfig {
+  std::string name;                   // "23.05", or "SNAPSHOT"
+  bool enabled = true;                // synced and served
+  bool snapshot = false;              // true: the version is the branch itself, path "snapshots"
+  int branch_off_rev = 0;             // revision the branch left master
+  std::string signing_key;            // usign public key of sha256sums.sig; "" = not verified
+  std::vector<PackageChange> package_changes;
+};
+
+std::vector<BranchConfig> default_branches();
+
+struct CatalogConfig {
+  std::string upstream_url = "https://downloads.openwrt.org";  // download server or mirror
+  std::string image_url;                     // where clients download images; "" = upstream_url
+  int sync_interval_seconds = 3600;          // period of the catalog_sync job
+  int http_timeout_seconds = 30;             // per upstream request
+  std::vector<std::string> feeds = {"base", "luci", "packages", "routing", "telephony"};
+  std::vector<BranchConfig> branches = default_branches();
+};
+
+// Server facts the public API announces (overview.json "server") and enforces on builds.
+struct BuildConfig {
+  std::string contact;                        // shown in overview.json
+  bool allow_defaults = false;                // accept first-boot scripts ("defaults")
+  int max_defaults_length = 20480;            // characters
+  int max_custom_rootfs_size_mb = 1024;       // rootfs_size_mb upper bound
+  std::vector<std::string> repository_allow_list;  // URL prefixes custom repositories must match
+};
+
 struct Config {
   DatabaseConfig database;
   ApiConfig api;
   SchedulerConfig scheduler;
   LogConfig log;
   PathsConfig paths;
+  CatalogConfig catalog;
+  BuildConfig build;
 };
 
 // Parses TOML text strictly: unknown tables or keys and wrong types throw Error naming the key.

@@ -34,6 +34,12 @@ constexpr const char* kFinish =
 constexpr const char* kRetryLater =
     "UPDATE jobs SET state = 'queued', last_error = ?, run_at = NOW(3) + INTERVAL ? MICROSECOND,"
     " lease_owner = NULL, lease_expires = NULL WHERE id = ? AND lease_owner = ? AND state = 'running'";
+constexpr const char* kReschedule =
+    "UPDATE jobs SET state = 'queued', last_error = ?, run_at = NOW(3) + INTERVAL ? MICROSECOND, attempts = 0,"
+    " step = '', step_data = NULL, lease_owner = NULL, lease_expires = NULL"
+    " WHERE id = ? AND lease_owner = ? AND state = 'running'";
+constexpr const char* kBringForward =
+    "UPDATE jobs SET run_at = NOW(3) WHERE active_key = ? AND state = 'queued'";
 constexpr const char* kRelease =
     "UPDATE jobs SET state = 'queued', attempts = GREATEST(attempts - 1, 0), lease_owner = NULL,"
     " lease_expires = NULL WHERE id = ? AND lease_owner = ? AND state = 'running'";
@@ -41,6 +47,7 @@ constexpr const char* kDeleteFinished =
     "DELETE FROM jobs WHERE state IN ('succeeded', 'failed', 'cancelled')"
     " AND finished_at < NOW(3) - INTERVAL ? HOUR LIMIT 5000";
 constexpr const char* kFind = " FROM jobs WHERE id = ?";
+constexpr const char* kFindActive = ", run_at > NOW(3) AS waiting FROM jobs WHERE active_key = ?";
 
 constexpr int kDuplicateKey = 1062;
 constexpr int kDeleteBatch = 5000;
@@ -183,6 +190,30 @@ bool JobRepository::retry_later(std::uint64_t id, const std::string& owner, cons
   });
 }
 
+bool JobRepository::reschedule(std::uint64_t id, const std::string& owner, const std::string& error,
+                               std::chrono::milliseconds delay) {
+  return with_connection(connection_, [&](Connection& c) {
+    auto update = c.prepare(kReschedule);
+    if (error.empty()) {
+      update->setNull(1, sql::DataType::VARCHAR);
+    } else {
+      update->setString(1, error);
+    }
+    update->setInt64(2, std::chrono::duration_cast<std::chrono::microseconds>(delay).count());
+    update->setUInt64(3, id);
+    update->setString(4, owner);
+    return update->executeUpdate() == 1;
+  });
+}
+
+bool JobRepository::bring_forward(const std::string& active_key) {
+  return with_connection(connection_, [&](Connection& c) {
+    auto update = c.prepare(kBringForward);
+    update->setString(1, active_key);
+    return update->executeUpdate() == 1;
+  });
+}
+
 bool JobRepository::release(std::uint64_t id, const std::string& owner) {
   return with_connection(connection_, [&](Connection& c) {
     auto update = c.prepare(kRelease);
@@ -216,6 +247,18 @@ std::optional<domain::Job> JobRepository::find(std::uint64_t id) {
       return std::nullopt;
     }
     return read_job(*rows);
+  });
+}
+
+std::optional<std::pair<domain::Job, bool>> JobRepository::find_active(const std::string& active_key) {
+  return with_connection(connection_, [&](Connection& c) -> std::optional<std::pair<domain::Job, bool>> {
+    auto select = c.prepare(std::string("SELECT ") + kColumns + kFindActive);
+    select->setString(1, active_key);
+    std::unique_ptr<sql::ResultSet> rows(select->executeQuery());
+    if (!rows->next()) {
+      return std::nullopt;
+    }
+    return std::make_pair(read_job(*rows), rows->getBoolean("waiting"));
   });
 }
 

@@ -20,11 +20,17 @@ class JobRepository final : public domain::JobStore {
   bool fail(std::uint64_t id, const std::string& owner, const std::string& error) override;
   bool retry_later(std::uint64_t id, const std::string& owner, const std::string& error,
                    std::chrono::milliseconds delay) override;
+  bool reschedule(std::uint64_t id, const std::string& owner, const std::string& error,
+                  std::chrono::milliseconds delay) override;
   bool release(std::uint64_t id, const std::string& owner) override;
+  // Makes the queued job holding `active_key` due now; false when there is none queued.
+  bool bring_forward(const std::string& active_key);
   int delete_finished_older_than(std::chrono::hours age) override;
 
   // For tests and the admin tool.
   std::optional<domain::Job> find(std::uint64_t id);
+  // The job holding `active_key`, and whether it is waiting for a future run_at.
+  std::optional<std::pair<domain::Job, bool>> find_active(const std::string& active_key);
 
  private:
   Connection& connection_;

@@ -21,15 +21,22 @@ Status run_handler(const JobKind& kind, JobContext& context) {
 JobOutcome JobRunner::run(domain::Job& job, domain::JobStore& store, const std::string& owner,
                           const std::atomic<bool>& stopping) const {
   const JobKind* kind = registry_.find(job.kind);
+  // A finished run of a periodic kind queues the same row again one period later.
+  const auto finish = [&](const std::string& error) {
+    if (kind != nullptr && kind->period) {
+      return store.reschedule(job.id, owner, error, *kind->period);
+    }
+    return error.empty() ? store.succeed(job.id, owner) : store.fail(job.id, owner, error);
+  };
   if (kind == nullptr) {
-    store.fail(job.id, owner, "unknown job kind: " + job.kind);
+    finish("unknown job kind: " + job.kind);
     spdlog::error("job {}: unknown kind {}", job.id, job.kind);
     return JobOutcome::kFailed;
   }
   if (job.attempts > job.max_attempts) {
     const std::string message = "gave up after " + std::to_string(job.max_attempts) + " attempts" +
                                 (job.last_error.empty() ? "" : ": " + job.last_error);
-    store.fail(job.id, owner, message);
+    finish(message);
     spdlog::error("job {} ({}): {}", job.id, job.kind, message);
     return JobOutcome::kFailed;
   }
@@ -40,7 +47,7 @@ JobOutcome JobRunner::run(domain::Job& job, domain::JobStore& store, const std::
   JobOutcome outcome = JobOutcome::kFailed;
   bool still_mine = true;
   if (status.is_ok()) {
-    still_mine = store.succeed(job.id, owner);
+    still_mine = finish("");
     outcome = JobOutcome::kSucceeded;
   } else if (status.code() == Code::kAborted) {
     still_mine = store.release(job.id, owner);
@@ -52,7 +59,7 @@ JobOutcome JobRunner::run(domain::Job& job, domain::JobStore& store, const std::
     spdlog::warn("job {} ({}) attempt {} failed, retry in {} ms: {}", job.id, job.kind, job.attempts, delay.count(),
                  status.message());
   } else {
-    still_mine = store.fail(job.id, owner, status.message());
+    still_mine = finish(status.message().empty() ? std::string(code_name(status.code())) : status.message());
   }
   if (!still_mine) {
     spdlog::warn("job {} ({}): lease lost before its outcome was stored", job.id, job.kind);
@@ -62,9 +69,6 @@ JobOutcome JobRunner::run(domain::Job& job, domain::JobStore& store, const std::
     spdlog::error("job {} ({}) failed: {}", job.id, job.kind, status.to_string());
   } else if (outcome == JobOutcome::kSucceeded) {
     spdlog::info("job {} ({}) succeeded", job.id, job.kind);
-  }
-  if (kind->period && (outcome == JobOutcome::kSucceeded || outcome == JobOutcome::kFailed)) {
-    store.enqueue({kind->name, "{}", 0, kind->max_attempts, *kind->period, periodic_key(kind->name)});
   }
   return outcome;
 }

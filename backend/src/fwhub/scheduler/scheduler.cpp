@@ -71,7 +71,8 @@ void Scheduler::heartbeat_loop() {
       store->renew_leases(options_.owner, options_.lease);
       for (const auto& kind : registry_.kinds()) {
         if (kind.period) {
-          store->enqueue({kind.name, "{}", 0, kind.max_attempts, *kind.period, periodic_key(kind.name)});
+          // The first run is due at once; afterwards the runner re-queues the same row.
+          store->enqueue({kind.name, "{}", 0, kind.max_attempts, std::chrono::milliseconds(0), periodic_key(kind.name)});
         }
       }
     } catch (const Error& error) {
