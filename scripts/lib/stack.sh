@@ -58,22 +58,27 @@ stop_pid() {
 
 db_password() { cat "$STATE/secrets/db_password"; }
 
-# Creates the state folder once: ports, secrets, configuration, MariaDB data directory.
-stack_init() {
-  mkdir -p "$STATE"/{run,log,lib,secrets,nginx/tmp,mysql-run}
-  chmod 755 "$STATE" "$STATE/run" "$STATE/lib"
-  chmod 700 "$STATE/secrets"
-  if [ ! -f "$STATE/stack.env" ]; then
-    echo "DB_PORT=$(free_port)" >"$STATE/stack.env"
+# The local upstream mirror (OpenWrt's download-server layout, generated from tests/data/openwrt),
+# rebuilt when its generator changes. Served by the stack's nginx on MIRROR_PORT.
+mirror_build() {
+  local stamp
+  stamp=$(cat "$ROOT/scripts/mirror" "$ROOT"/tests/doubles/mirror/*.py "$ROOT"/tests/doubles/*.py | sha256sum | cut -c1-16)
+  if [ "$(cat "$STATE/mirror/.stamp" 2>/dev/null)" != "$stamp" ]; then
+    log "building the local upstream mirror in $STATE/mirror"
+    rm -rf "$STATE/mirror"
+    "$ROOT/scripts/mirror" build --out "$STATE/mirror" --key-dir "$STATE/mirror-keys" >"$STATE/log/mirror.log" 2>&1 \
+      || { tail -20 "$STATE/log/mirror.log"; die "building the mirror failed"; }
+    echo "$stamp" >"$STATE/mirror/.stamp"
   fi
-  # shellcheck source=/dev/null
-  . "$STATE/stack.env"
-  if [ ! -s "$STATE/secrets/db_password" ]; then
-    (umask 077 && head -c 24 /dev/urandom | base64 | tr -dc 'A-Za-z0-9' >"$STATE/secrets/db_password")
-  fi
-  if [ ! -f "$STATE/fwhub.toml" ]; then
-    cat >"$STATE/fwhub.toml" <<TOML
-# fwhub configuration of the local stack in $STATE (written once by scripts/run; edit freely).
+}
+
+mirror_public_key() { grep -hv '^untrusted comment' "$STATE"/mirror/keys/* | head -1; }
+
+# fwhub.toml of the local stack, written at every start from the stack's settings.
+write_config() {
+  local upstream=${UPSTREAM:-http://127.0.0.1:$MIRROR_PORT}
+  cat >"$STATE/fwhub.toml" <<TOML
+# fwhub configuration of the local stack in $STATE, written by scripts/run at every start.
 # The database password is in secrets/db_password and reaches the programs as FWHUB_DB_PASSWORD.
 [database]
 host = "127.0.0.1"
@@ -96,7 +101,46 @@ level = "info"
 [paths]
 sql_dir = "$ROOT/sql"
 state_dir = "$STATE/lib"
+
+[catalog]
+upstream_url = "$upstream"
 TOML
+  if [ -z "${UPSTREAM:-}" ]; then
+    local key
+    key=$(mirror_public_key)
+    cat >>"$STATE/fwhub.toml" <<TOML
+
+# The local mirror holds these two releases, signed with the mirror's own key.
+[[catalog.branches]]
+name = "23.05"
+branch_off_rev = 23069
+signing_key = "$key"
+package_changes = [{ source = "firewall", target = "firewall4", revision = 18611 }]
+
+[[catalog.branches]]
+name = "19.07"
+branch_off_rev = 10860
+signing_key = "$key"
+TOML
+  fi
+}
+
+# Creates the state folder once: ports, secrets, MariaDB data directory.
+stack_init() {
+  mkdir -p "$STATE"/{run,log,lib,secrets,nginx/tmp,mysql-run}
+  chmod 755 "$STATE" "$STATE/run" "$STATE/lib"
+  chmod 700 "$STATE/secrets"
+  if [ ! -f "$STATE/stack.env" ]; then
+    printf 'DB_PORT=%s\nMIRROR_PORT=%s\n' "$(free_port)" "$(free_port)" >"$STATE/stack.env"
+  fi
+  # shellcheck source=/dev/null
+  . "$STATE/stack.env"
+  if [ -z "${MIRROR_PORT:-}" ]; then
+    MIRROR_PORT=$(free_port)
+    echo "MIRROR_PORT=$MIRROR_PORT" >>"$STATE/stack.env"
+  fi
+  if [ ! -s "$STATE/secrets/db_password" ]; then
+    (umask 077 && head -c 24 /dev/urandom | base64 | tr -dc 'A-Za-z0-9' >"$STATE/secrets/db_password")
   fi
   if [ ! -d "$STATE/mysql/mysql" ]; then
     log "initialising the MariaDB data directory in $STATE/mysql"
@@ -175,6 +219,14 @@ http {
     uwsgi_temp_path $conf/tmp/uwsgi;
     scgi_temp_path $conf/tmp/scgi;
     include $conf/site.conf;
+
+    # The local upstream mirror (stands in for downloads.openwrt.org).
+    server {
+        listen 127.0.0.1:$MIRROR_PORT;
+        root $STATE/mirror;
+        default_type application/octet-stream;
+        access_log $STATE/log/mirror-access.log;
+    }
 }
 NGINX
   echo "$PORT" >"$conf/port"
@@ -203,6 +255,8 @@ wait_healthy() {
 
 stack_start() {
   stack_init
+  [ -n "${UPSTREAM:-}" ] || mirror_build
+  write_config
   db_start
   FWHUB_DB_PASSWORD=$(db_password) "$BUILD/bin/fwhub-admin" --config "$STATE/fwhub.toml" migrate >>"$STATE/log/migrate.log" 2>&1 \
     || { tail -5 "$STATE/log/migrate.log"; die "migrations failed"; }
@@ -210,6 +264,9 @@ stack_start() {
   start_daemon scheduler "$BUILD/bin/fwhub-scheduler"
   nginx_start
   wait_healthy
+  log "syncing the catalog from ${UPSTREAM:-the local mirror}"
+  FWHUB_DB_PASSWORD=$(db_password) "$BUILD/bin/fwhub-admin" --config "$STATE/fwhub.toml" sync --wait >&2 \
+    || log "warning: the first catalog sync reported errors (see $STATE/log/scheduler.log)"
 }
 
 stack_stop() {

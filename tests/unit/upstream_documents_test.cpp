@@ -54,7 +54,8 @@ BOOST_AUTO_TEST_CASE(profiles_file) {
   BOOST_TEST(profile.supported_devices.size() == 2U);
   BOOST_TEST(profile.titles_json.find("Archer C7") != std::string::npos);
   BOOST_TEST(file.profiles[1].titles_json == "[]");
-  BOOST_TEST(error_of([] { parse_profiles_file(R"({"target":"a/b"})"); }) == "profiles.json: missing \"arch_packages\"");
+  BOOST_TEST(error_of([] { parse_profiles_file(R"({"target":"a/b"})"); }) ==
+             "profiles.json: missing \"arch_packages\"");
   BOOST_TEST(!error_of([] {
                 parse_profiles_file(
                     R"({"target":"a/b","arch_packages":"x","version_code":"r","version_number":"1","profiles":[]})");

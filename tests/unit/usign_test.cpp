@@ -9,10 +9,15 @@ using namespace fwhub;
 
 namespace {
 
-const std::string kKey = "untrusted comment: test key public key\nRWTagWvOHNq4DHx/iIbFkyDk1ZwhDIyw44JoIlTjpLhJug9Fk5sXdAGt\n";
+const std::string kKey =
+    "untrusted comment: test key public key\nRWTagWvOHNq4DHx/iIbFkyDk1ZwhDIyw44JoIlTjpLhJug9Fk5sXdAGt\n";
 const std::string kOtherKey = "RWQma3jSw1yUKkcP1zoB/tH5R7zPD+frlGo0V66i7a8Vha4uMxwblQg8";
-const std::string kSignature = "untrusted comment: verify with k.pub\nRWTagWvOHNq4DB4GFPhFoSAwa1s2gKvCSMv7scQrllxMCp9j+xLK29O7L1v3SDmAbXrsvaLHF6Nsl1mLZZldYlC6H5jZ3F00+wA=\n";
-const std::string kOtherSignature = "untrusted comment: verify with k2.pub\nRWQma3jSw1yUKu3mn7GIAi+IBWOTZga+bQTujUvp7d8lqdQMq5FP6JfA91q3Xo4aq/mGHICam+TaWtMuzumOMxl1ZFvyzyRIIg0=\n";
+const std::string kSignature =
+    "untrusted comment: verify with "
+    "k.pub\nRWTagWvOHNq4DB4GFPhFoSAwa1s2gKvCSMv7scQrllxMCp9j+xLK29O7L1v3SDmAbXrsvaLHF6Nsl1mLZZldYlC6H5jZ3F00+wA=\n";
+const std::string kOtherSignature =
+    "untrusted comment: verify with "
+    "k2.pub\nRWQma3jSw1yUKu3mn7GIAi+IBWOTZga+bQTujUvp7d8lqdQMq5FP6JfA91q3Xo4aq/mGHICam+TaWtMuzumOMxl1ZFvyzyRIIg0=\n";
 const std::string kMessage = "hello world\n";
 
 }  // namespace
@@ -21,7 +26,8 @@ BOOST_AUTO_TEST_CASE(valid_signature_verifies) {
   const auto key = parse_usign_public_key(kKey);
   BOOST_TEST(usign_verify(key, kSignature, kMessage).is_ok());
   BOOST_TEST(usign_key_id_hex(key).size() == 16U);
-  BOOST_TEST(usign_key_id_hex(key) == usign_key_id_hex(parse_usign_public_key("RWTagWvOHNq4DHx/iIbFkyDk1ZwhDIyw44JoIlTjpLhJug9Fk5sXdAGt")));
+  BOOST_TEST(usign_key_id_hex(key) ==
+             usign_key_id_hex(parse_usign_public_key("RWTagWvOHNq4DHx/iIbFkyDk1ZwhDIyw44JoIlTjpLhJug9Fk5sXdAGt")));
 }
 
 BOOST_AUTO_TEST_CASE(tampered_message_fails) {
@@ -40,8 +46,13 @@ BOOST_AUTO_TEST_CASE(malformed_inputs_are_refused) {
   const auto key = parse_usign_public_key(kKey);
   BOOST_TEST(usign_verify(key, "", kMessage).message() == "malformed signature");
   BOOST_TEST(usign_verify(key, "untrusted comment: x\nnot base64!\n", kMessage).message() == "malformed signature");
-  BOOST_TEST(usign_verify(key, "untrusted comment: x\nRWTagWvOHNq4DHx/iIbFkyDk1ZwhDIyw44JoIlTjpLhJug9Fk5sXdAGt\n", kMessage).message() == "malformed signature");
+  BOOST_TEST(
+      usign_verify(key, "untrusted comment: x\nRWTagWvOHNq4DHx/iIbFkyDk1ZwhDIyw44JoIlTjpLhJug9Fk5sXdAGt\n", kMessage)
+          .message() == "malformed signature");
   BOOST_CHECK_THROW(parse_usign_public_key(""), Error);
-  BOOST_CHECK_THROW(parse_usign_public_key("RWTagWvOHNq4DB4GFPhFoSAwa1s2gKvCSMv7scQrllxMCp9j+xLK29O7L1v3SDmAbXrsvaLHF6Nsl1mLZZldYlC6H5jZ3F00+wA="), Error);
+  BOOST_CHECK_THROW(
+      parse_usign_public_key(
+          "RWTagWvOHNq4DB4GFPhFoSAwa1s2gKvCSMv7scQrllxMCp9j+xLK29O7L1v3SDmAbXrsvaLHF6Nsl1mLZZldYlC6H5jZ3F00+wA="),
+      Error);
   BOOST_CHECK_THROW(parse_usign_public_key("AAAA"), Error);
 }

@@ -26,7 +26,7 @@ struct ApiConfig {
   int threads = 16;                                         // threads per worker (one DB connection each)
   std::int64_t max_body_bytes = std::int64_t{1024} * 1024;  // larger bodies get 413
   int drain_seconds = 20;                                   // SIGTERM: time given to in-flight requests
-  int health_check_interval_ms = 250;  // a database probe result is reused this long
+  int health_check_interval_ms = 250;                       // a database probe result is reused this long
 };
 
 struct SchedulerConfig {
@@ -59,11 +59,11 @@ struct PackageChange {
 // An OpenWrt release branch (or SNAPSHOT) served by fwhub. [[catalog.branches]] in the file;
 // when the file names any branch, its list replaces the defaults entirely.
 struct BranchConfig {
-  std::string name;                   // "23.05", or "SNAPSHOT"
-  bool enabled = true;                // synced and served
-  bool snapshot = false;              // true: the version is the branch itself, path "snapshots"
-  int branch_off_rev = 0;             // revision the branch left master
-  std::string signing_key;            // usign public key of sha256sums.sig; "" = not verified
+  std::string name;         // "23.05", or "SNAPSHOT"
+  bool enabled = true;      // synced and served
+  bool snapshot = false;    // true: the version is the branch itself, path "snapshots"
+  int branch_off_rev = 0;   // revision the branch left master
+  std::string signing_key;  // usign public key of sha256sums.sig; "" = not verified
   std::vector<PackageChange> package_changes;
 };
 
@@ -71,19 +71,19 @@ std::vector<BranchConfig> default_branches();
 
 struct CatalogConfig {
   std::string upstream_url = "https://downloads.openwrt.org";  // download server or mirror
-  std::string image_url;                     // where clients download images; "" = upstream_url
-  int sync_interval_seconds = 3600;          // period of the catalog_sync job
-  int http_timeout_seconds = 30;             // per upstream request
+  std::string image_url;                                       // where clients download images; "" = upstream_url
+  int sync_interval_seconds = 3600;                            // period of the catalog_sync job
+  int http_timeout_seconds = 30;                               // per upstream request
   std::vector<std::string> feeds = {"base", "luci", "packages", "routing", "telephony"};
   std::vector<BranchConfig> branches = default_branches();
 };
 
 // Server facts the public API announces (overview.json "server") and enforces on builds.
 struct BuildConfig {
-  std::string contact;                        // shown in overview.json
-  bool allow_defaults = false;                // accept first-boot scripts ("defaults")
-  int max_defaults_length = 20480;            // characters
-  int max_custom_rootfs_size_mb = 1024;       // rootfs_size_mb upper bound
+  std::string contact;                             // shown in overview.json
+  bool allow_defaults = false;                     // accept first-boot scripts ("defaults")
+  int max_defaults_length = 20480;                 // characters
+  int max_custom_rootfs_size_mb = 1024;            // rootfs_size_mb upper bound
   std::vector<std::string> repository_allow_list;  // URL prefixes custom repositories must match
 };
 

@@ -41,8 +41,7 @@ constexpr const char* kSelectPackages =
 constexpr const char* kSelectGeneration = "SELECT generation FROM catalog_state WHERE id = 1";
 constexpr const char* kBumpGeneration = "UPDATE catalog_state SET generation = generation + 1 WHERE id = 1";
 constexpr const char* kHasVersion = "SELECT 1 FROM catalog_versions WHERE version = ?";
-constexpr const char* kSelectVersionCode =
-    "SELECT version_code FROM catalog_targets WHERE version = ? AND target = ?";
+constexpr const char* kSelectVersionCode = "SELECT version_code FROM catalog_targets WHERE version = ? AND target = ?";
 constexpr const char* kFindProfile =
     "SELECT profile FROM catalog_board_names WHERE version = ? AND target = ? AND name = ?";
 
@@ -211,8 +210,8 @@ void CatalogRepository::remove_targets_except(const std::string& version, const 
   with_connection(connection_, [&](Connection& c) {
     Transaction transaction(c);
     for (const char* table : kTargetTables) {
-      auto remove = c.prepare(std::string("DELETE FROM ") + table + " WHERE version = ? AND " +
-                              not_in("target", keep.size()));
+      auto remove =
+          c.prepare(std::string("DELETE FROM ") + table + " WHERE version = ? AND " + not_in("target", keep.size()));
       remove->setString(1, version);
       for (std::size_t i = 0; i < keep.size(); ++i) {
         remove->setString(static_cast<unsigned int>(i + 2), keep[i]);
@@ -224,8 +223,9 @@ void CatalogRepository::remove_targets_except(const std::string& version, const 
 }
 
 std::optional<std::string> CatalogRepository::profiles_json(const std::string& version, const std::string& target) {
-  return with_connection(connection_,
-                         [&](Connection& c) { return single_string(c, kSelectProfilesJson, {version, target}); });
+  return with_connection(connection_, [&](Connection& c) {
+    return single_string(c, kSelectProfilesJson, {version, target});
+  });
 }
 
 void CatalogRepository::save_packages(const std::string& version, const std::string& scope,
@@ -282,14 +282,16 @@ bool CatalogRepository::has_version(const std::string& version) {
 }
 
 std::optional<std::string> CatalogRepository::version_code(const std::string& version, const std::string& target) {
-  return with_connection(connection_,
-                         [&](Connection& c) { return single_string(c, kSelectVersionCode, {version, target}); });
+  return with_connection(connection_, [&](Connection& c) {
+    return single_string(c, kSelectVersionCode, {version, target});
+  });
 }
 
 std::optional<std::string> CatalogRepository::find_profile(const std::string& version, const std::string& target,
                                                            const std::string& name) {
-  return with_connection(connection_,
-                         [&](Connection& c) { return single_string(c, kFindProfile, {version, target, name}); });
+  return with_connection(connection_, [&](Connection& c) {
+    return single_string(c, kFindProfile, {version, target, name});
+  });
 }
 
 }  // namespace fwhub::db

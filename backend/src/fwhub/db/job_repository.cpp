@@ -38,8 +38,7 @@ constexpr const char* kReschedule =
     "UPDATE jobs SET state = 'queued', last_error = ?, run_at = NOW(3) + INTERVAL ? MICROSECOND, attempts = 0,"
     " step = '', step_data = NULL, lease_owner = NULL, lease_expires = NULL"
     " WHERE id = ? AND lease_owner = ? AND state = 'running'";
-constexpr const char* kBringForward =
-    "UPDATE jobs SET run_at = NOW(3) WHERE active_key = ? AND state = 'queued'";
+constexpr const char* kBringForward = "UPDATE jobs SET run_at = NOW(3) WHERE active_key = ? AND state = 'queued'";
 constexpr const char* kRelease =
     "UPDATE jobs SET state = 'queued', attempts = GREATEST(attempts - 1, 0), lease_owner = NULL,"
     " lease_expires = NULL WHERE id = ? AND lease_owner = ? AND state = 'running'";

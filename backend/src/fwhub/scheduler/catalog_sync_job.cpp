@@ -26,8 +26,7 @@ Status run_catalog_sync(const Config& config) {
   }
   // Publish whatever is stored, also after a failed sync (a fresh host must serve the catalog).
   sys::PublicTree tree(config.paths.state_dir);
-  const auto published =
-      service::CatalogPublisher(repository, tree, config.catalog, config.build).publish_if_stale();
+  const auto published = service::CatalogPublisher(repository, tree, config.catalog, config.build).publish_if_stale();
   const auto millis =
       std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - started).count();
   if (report) {

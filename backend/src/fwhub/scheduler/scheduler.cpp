@@ -72,7 +72,8 @@ void Scheduler::heartbeat_loop() {
       for (const auto& kind : registry_.kinds()) {
         if (kind.period) {
           // The first run is due at once; afterwards the runner re-queues the same row.
-          store->enqueue({kind.name, "{}", 0, kind.max_attempts, std::chrono::milliseconds(0), periodic_key(kind.name)});
+          store->enqueue(
+              {kind.name, "{}", 0, kind.max_attempts, std::chrono::milliseconds(0), periodic_key(kind.name)});
         }
       }
     } catch (const Error& error) {

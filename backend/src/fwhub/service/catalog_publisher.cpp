@@ -35,7 +35,9 @@ std::string write_json(Fn&& fn) {
   return {buffer.GetString(), buffer.GetSize()};
 }
 
-void string(Writer& w, const std::string& text) { w.String(text.c_str(), static_cast<rapidjson::SizeType>(text.size())); }
+void string(Writer& w, const std::string& text) {
+  w.String(text.c_str(), static_cast<rapidjson::SizeType>(text.size()));
+}
 
 void string_map(Writer& w, const std::map<std::string, std::string>& map) {
   w.StartObject();

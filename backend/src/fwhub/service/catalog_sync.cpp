@@ -25,6 +25,16 @@ void check_sum(const std::map<std::string, std::string>& sums, const std::string
   }
 }
 
+// Parses a document, naming its URL in the error.
+template <typename Parse>
+auto parse_at(const std::string& url, Parse&& parse) {
+  try {
+    return std::forward<Parse>(parse)();
+  } catch (const Error& error) {
+    throw Error(error.code(), url + ": " + error.what());
+  }
+}
+
 }  // namespace
 
 std::string SyncReport::summary() const {
@@ -49,7 +59,7 @@ SyncReport CatalogSync::run() {
   } else {
     throw Error(Code::kUnavailable, versions_url + ": not found");
   }
-  const auto parsed = domain::catalog::parse_versions_file(versions_body);
+  const auto parsed = parse_at(versions_url, [&] { return domain::catalog::parse_versions_file(versions_body); });
   const auto wanted = domain::catalog::wanted_versions(parsed.versions_list, config_.branches);
   for (const auto& version : wanted) {
     try {
@@ -83,7 +93,7 @@ void CatalogSync::sync_version(const std::string& version, SyncReport& report) {
       targets[known.target] = known.arch;
     }
   } else if (targets_doc.status == 200) {
-    targets = domain::catalog::parse_targets_file(targets_doc.body);
+    targets = parse_at(targets_url, [&] { return domain::catalog::parse_targets_file(targets_doc.body); });
   } else {
     throw Error(Code::kUnavailable, targets_url + ": not found");
   }
@@ -124,14 +134,13 @@ bool CatalogSync::sync_target(const std::string& version, const std::string& pat
     if (signature.status != 200) {
       throw Error(Code::kPermissionDenied, upstream_.url(base + "sha256sums.sig") + ": signature missing");
     }
-    const Status verified =
-        usign_verify(parse_usign_public_key(branch.signing_key), signature.body, sums_doc.body);
+    const Status verified = usign_verify(parse_usign_public_key(branch.signing_key), signature.body, sums_doc.body);
     if (!verified.is_ok()) {
       throw Error(Code::kPermissionDenied, upstream_.url(base + "sha256sums.sig") + ": " + verified.message() +
                                                " (branch " + branch.name + " key)");
     }
   }
-  const auto sums = domain::catalog::parse_sha256sums(sums_doc.body);
+  const auto sums = parse_at(sums_url, [&] { return domain::catalog::parse_sha256sums(sums_doc.body); });
 
   domain::catalog::TargetRecord record;
   record.version = version;
@@ -141,7 +150,8 @@ bool CatalogSync::sync_target(const std::string& version, const std::string& pat
     throw Error(Code::kUnavailable, upstream_.url(base + "profiles.json") + ": not found");
   }
   check_sum(sums, "profiles.json", profiles.body, upstream_.url(base + "profiles.json"));
-  const auto parsed = domain::catalog::parse_profiles_file(profiles.body);
+  const auto parsed = parse_at(upstream_.url(base + "profiles.json"),
+                               [&] { return domain::catalog::parse_profiles_file(profiles.body); });
   if (parsed.target != target) {
     throw Error(Code::kInvalidArgument,
                 upstream_.url(base + "profiles.json") + ": describes " + parsed.target + ", not " + target);
@@ -154,15 +164,16 @@ bool CatalogSync::sync_target(const std::string& version, const std::string& pat
   const Fetched packages = upstream_.fetch(base + "packages/Packages", {});
   if (packages.status == 200) {
     check_sum(sums, "packages/Packages", packages.body, upstream_.url(base + "packages/Packages"));
-    record.packages = domain::catalog::parse_packages_index(packages.body);
+    record.packages = parse_at(upstream_.url(base + "packages/Packages"),
+                               [&] { return domain::catalog::parse_packages_index(packages.body); });
   }
   store_.save_target(record);
   store_.save_validators(sums_url, sums_doc.validators);
   return true;
 }
 
-void CatalogSync::sync_feeds(const std::string& version, const std::string& path,
-                             const std::vector<std::string>& archs, SyncReport& report) {
+void CatalogSync::sync_feeds(const std::string& version, const std::string& path, const std::vector<std::string>& archs,
+                             SyncReport& report) {
   for (const auto& arch : archs) {
     for (const auto& feed : config_.feeds) {
       const std::string feed_path = path + "/packages/" + arch + "/" + feed + "/Packages";
@@ -176,12 +187,13 @@ void CatalogSync::sync_feeds(const std::string& version, const std::string& path
         if (index.status == 404) {
           continue;  // not every feed exists for every architecture
         }
-        store_.save_packages(version, "feed:" + arch + "/" + feed, domain::catalog::parse_packages_index(index.body));
+        store_.save_packages(version, "feed:" + arch + "/" + feed,
+                             parse_at(url, [&] { return domain::catalog::parse_packages_index(index.body); }));
         store_.save_validators(url, index.validators);
         ++report.feeds_updated;
       } catch (const Error& error) {
         report.errors.emplace_back(error.what());
-        spdlog::error("catalog sync: {}: {}", url, error.what());
+        spdlog::error("catalog sync: {}", error.what());
       }
     }
   }

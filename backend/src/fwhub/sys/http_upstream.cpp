@@ -28,7 +28,9 @@ HttpUpstream::HttpUpstream(const std::string& base_url, int timeout_seconds) : t
   }
 }
 
-std::string HttpUpstream::url(const std::string& path) const { return origin_ + prefix_ + "/" + path; }
+std::string HttpUpstream::url(const std::string& path) const {
+  return origin_ + prefix_ + "/" + path;
+}
 
 domain::catalog::Fetched HttpUpstream::fetch(const std::string& path, const domain::catalog::Validators& validators) {
   httplib::Client client(origin_);

@@ -44,11 +44,12 @@ void PublicTree::write(const std::string& path, const std::string& content) {
 }
 
 void PublicTree::commit() {
-  {
-    std::ofstream(building_ / kMarker) << generation_ << "\n";
-  }
+  { std::ofstream(building_ / kMarker) << generation_ << "\n"; }
   const auto temporary_link = state_dir_ / ("public.link." + random_hex(4));
   std::filesystem::create_directory_symlink(building_.filename(), temporary_link);
+  if (std::filesystem::is_directory(std::filesystem::symlink_status(link()))) {
+    std::filesystem::remove_all(link());  // a plain folder left by hand cannot be swapped atomically
+  }
   std::filesystem::rename(temporary_link, link());  // rename(2) replaces the old link atomically
   for (const auto& entry : std::filesystem::directory_iterator(state_dir_)) {
     const std::string name = entry.path().filename().string();

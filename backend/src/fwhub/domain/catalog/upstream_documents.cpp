@@ -3,9 +3,9 @@
 
 #include <rapidjson/document.h>
 
-#include <algorithm>
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
+#include <algorithm>
 
 #include "fwhub/common/status.hpp"
 
@@ -28,8 +28,7 @@ rapidjson::Document parse_json(std::string_view json, const std::string& documen
   return parsed;
 }
 
-std::string string_member(const rapidjson::Value& object, const char* key, const std::string& document,
-                          bool required) {
+std::string string_member(const rapidjson::Value& object, const char* key, const std::string& document, bool required) {
   const auto it = object.FindMember(key);
   if (it == object.MemberEnd() || it->value.IsNull()) {
     if (required) {

@@ -28,9 +28,9 @@ struct ProfileSummary {
 };
 
 struct ProfilesFile {
-  std::string target;        // "ath79/generic"
-  std::string arch_packages; // "mips_24kc"
-  std::string version_code;  // "r24012-d8dd03c46f"
+  std::string target;         // "ath79/generic"
+  std::string arch_packages;  // "mips_24kc"
+  std::string version_code;   // "r24012-d8dd03c46f"
   std::string version_number;
   std::vector<ProfileSummary> profiles;
 };
@@ -40,7 +40,7 @@ ProfilesFile parse_profiles_file(std::string_view json);
 std::map<std::string, std::string> parse_sha256sums(std::string_view text);
 
 struct PackageEntry {
-  std::string name;     // ABI suffix removed: libubus20230605 with ABIVersion 20230605 -> libubus
+  std::string name;  // ABI suffix removed: libubus20230605 with ABIVersion 20230605 -> libubus
   std::string version;
 };
 // RFC822-style stanzas separated by blank lines; a stanza without Package or Version is an error.
