@@ -20,39 +20,64 @@ constexpr const char* kUsage =
     "  enqueue KIND [PAYLOAD]  queue a job of KIND with a JSON payload (default {})\n"
     "  version                 print the version\n";
 
-// Brings the periodic catalog_sync job forward (or queues it) and optionally waits for its end.
+// Waits until `done(job, waiting)` holds for the job holding `key`; false after the deadline.
+template <typename Done>
+bool wait_for(fwhub::db::JobRepository& jobs, const std::string& key, std::chrono::steady_clock::time_point deadline,
+              Done&& done) {
+  while (std::chrono::steady_clock::now() < deadline) {
+    const auto job = jobs.find_active(key);
+    if (job && done(job->first, job->second)) {
+      return true;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(200));
+  }
+  return false;
+}
+
+// Makes the periodic catalog_sync job due now (queuing it if there is none) and optionally waits
+// for that run to end. A sync already running may have read upstream before the caller's change,
+// so it is waited for and the job brought forward once more.
 int sync_now(fwhub::db::Connection& connection, bool wait) {
   using namespace std::chrono_literals;
   fwhub::db::JobRepository jobs(connection);
   const std::string key = fwhub::scheduler::periodic_key(fwhub::scheduler::kCatalogSyncKind);
-  if (!jobs.bring_forward(key)) {
+  const auto deadline = std::chrono::steady_clock::now() + 30min;
+  const auto queued = [](const fwhub::domain::Job& job, bool) { return job.state == fwhub::domain::JobState::kQueued; };
+  for (;;) {
+    if (jobs.bring_forward(key)) {
+      break;
+    }
     fwhub::domain::NewJob job;
     job.kind = fwhub::scheduler::kCatalogSyncKind;
     job.max_attempts = 4;
     job.active_key = key;
-    if (!jobs.enqueue(job)) {
-      std::cout << "a catalog sync is running already\n";
+    if (jobs.enqueue(job)) {
+      break;
+    }
+    if (!wait_for(jobs, key, deadline, queued)) {
+      std::cerr << "fwhub-admin: the running catalog sync did not end within 30 minutes\n";
+      return 1;
     }
   }
   if (!wait) {
     std::cout << "catalog sync requested\n";
     return 0;
   }
-  const auto deadline = std::chrono::steady_clock::now() + 30min;
-  while (std::chrono::steady_clock::now() < deadline) {
-    const auto job = jobs.find_active(key);
-    if (job && job->first.state == fwhub::domain::JobState::kQueued && job->second) {
-      if (job->first.last_error.empty()) {
-        std::cout << "catalog sync done\n";
-        return 0;
-      }
-      std::cout << "catalog sync finished with errors: " << job->first.last_error << "\n";
-      return 1;
-    }
-    std::this_thread::sleep_for(200ms);
+  std::string error;
+  const bool finished = wait_for(jobs, key, deadline, [&error](const fwhub::domain::Job& job, bool waiting) {
+    error = job.last_error;
+    return job.state == fwhub::domain::JobState::kQueued && waiting;
+  });
+  if (!finished) {
+    std::cerr << "fwhub-admin: the catalog sync did not finish within 30 minutes (is a scheduler running?)\n";
+    return 1;
   }
-  std::cerr << "fwhub-admin: the catalog sync did not finish within 30 minutes (is a scheduler running?)\n";
-  return 1;
+  if (!error.empty()) {
+    std::cout << "catalog sync finished with errors: " << error << "\n";
+    return 1;
+  }
+  std::cout << "catalog sync done\n";
+  return 0;
 }
 
 int run(const fwhub::CommandLine& line) {

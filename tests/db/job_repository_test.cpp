@@ -151,3 +151,24 @@ BOOST_FIXTURE_TEST_CASE(lost_connection_is_unavailable_then_recovers, Fixture) {
   }
   BOOST_TEST(add("a") > 0U);
 }
+
+BOOST_FIXTURE_TEST_CASE(periodic_rows_are_rescheduled_and_brought_forward, Fixture) {
+  domain::NewJob job;
+  job.kind = "a";
+  job.active_key = "periodic:a";
+  const auto id = jobs->enqueue(job).value();
+  jobs->claim("s1", 30s, kinds);
+  jobs->record_step(id, "s1", "half", "{}");
+  BOOST_TEST(jobs->reschedule(id, "s1", "", 3600s));
+  const auto stored = jobs->find(id);
+  BOOST_TEST(stored->attempts == 0);
+  BOOST_TEST(stored->step.empty());
+  BOOST_TEST(static_cast<int>(stored->state) == static_cast<int>(JobState::kQueued));
+  BOOST_TEST(!jobs->claim("s1", 30s, kinds).has_value());
+  BOOST_TEST(jobs->find_active("periodic:a")->second);  // waiting for a future run
+  BOOST_TEST(!jobs->enqueue(job).has_value());          // still one row per periodic kind
+  BOOST_TEST(jobs->bring_forward("periodic:a"));
+  BOOST_TEST(!jobs->find_active("periodic:a")->second);
+  BOOST_TEST(jobs->claim("s1", 30s, kinds)->id == id);
+  BOOST_TEST(!jobs->bring_forward("periodic:a"));  // running: nothing to bring forward
+}

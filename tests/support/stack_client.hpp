@@ -5,10 +5,16 @@
 #include <httplib.h>
 #include <signal.h>
 
+#include <sys/wait.h>
+
+#include <array>
+#include <cstdio>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <sstream>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace fwhub::testing {
@@ -43,6 +49,32 @@ class Stack {
   [[nodiscard]] int control(const std::string& command) const {
     const std::string line = std::string(FWHUB_SOURCE_DIR) + "/scripts/stack --state '" + state_ + "' " + command;
     return std::system(line.c_str());  // NOLINT(cert-env33-c): fixed command of the project
+  }
+
+  [[nodiscard]] const std::string& state() const { return state_; }
+
+  // Runs fwhub-admin against the stack's configuration; returns its exit status and output.
+  [[nodiscard]] std::pair<int, std::string> admin(const std::string& args) const {
+    const std::string line = "FWHUB_DB_PASSWORD=$(cat '" + state_ +
+                             "/secrets/db_password') " FWHUB_BINARY_DIR "/fwhub-admin --config '" + state_ +
+                             "/fwhub.toml' " + args + " 2>&1";
+    return run(line);
+  }
+
+  // Runs a shell command; returns its exit status and output.
+  [[nodiscard]] static std::pair<int, std::string> run(const std::string& line) {
+    std::string output;
+    FILE* pipe = ::popen(line.c_str(), "r");
+    if (pipe == nullptr) {
+      return {-1, ""};
+    }
+    std::array<char, 4096> buffer{};
+    std::size_t got = 0;
+    while ((got = std::fread(buffer.data(), 1, buffer.size(), pipe)) > 0) {
+      output.append(buffer.data(), got);
+    }
+    const int status = ::pclose(pipe);
+    return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, output};
   }
 
   // Processes whose parent is `pid` (read from /proc).

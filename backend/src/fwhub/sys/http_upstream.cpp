@@ -36,7 +36,8 @@ domain::catalog::Fetched HttpUpstream::fetch(const std::string& path, const doma
   httplib::Client client(origin_);
   client.set_connection_timeout(timeout_seconds_);
   client.set_read_timeout(timeout_seconds_);
-  client.set_follow_location(true);
+  // No redirect following: cpp-httplib 0.11 treats a 304 as a redirect without Location.
+  client.set_follow_location(false);
   httplib::Headers headers;
   if (!validators.etag.empty()) {
     headers.emplace("If-None-Match", validators.etag);
@@ -46,16 +47,15 @@ domain::catalog::Fetched HttpUpstream::fetch(const std::string& path, const doma
   }
   std::string failure;
   for (int attempt = 1; attempt <= kAttempts; ++attempt) {
-    std::string body;
-    const auto result = client.Get(prefix_ + "/" + path, headers, [&](const char* data, std::size_t length) {
-      body.append(data, length);
-      return body.size() <= kMaxBody;
-    });
+    auto result = client.Get(prefix_ + "/" + path, headers);
+    if (result && result->body.size() > kMaxBody) {
+      throw Error(Code::kResourceExhausted, url(path) + ": larger than " + std::to_string(kMaxBody) + " bytes");
+    }
     if (result && (result->status == 200 || result->status == 304 || result->status == 404)) {
-      bytes_received_ += static_cast<long>(body.size());
+      bytes_received_ += static_cast<long>(result->body.size());
       domain::catalog::Fetched fetched;
       fetched.status = result->status;
-      fetched.body = std::move(body);
+      fetched.body = std::move(result->body);
       fetched.validators = {result->get_header_value("ETag"), result->get_header_value("Last-Modified")};
       return fetched;
     }
