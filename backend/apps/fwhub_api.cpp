@@ -5,6 +5,7 @@
 #include "fwhub/api/routes.hpp"
 #include "fwhub/common/cli.hpp"
 #include "fwhub/common/log.hpp"
+#include "fwhub/db/build_repository.hpp"
 #include "fwhub/db/catalog_repository.hpp"
 #include "fwhub/db/connection.hpp"
 #include "fwhub/sys/listen_socket.hpp"
@@ -14,15 +15,18 @@ namespace {
 // The services of one API thread, sharing its database connection.
 class ApiThread final : public fwhub::api::ThreadServices {
  public:
-  ApiThread(const fwhub::DatabaseConfig& database, fwhub::service::HealthCache& health_cache)
-      : connection_(database), health_(connection_, health_cache) {}
+  ApiThread(const fwhub::Config& config, fwhub::service::HealthCache& health_cache)
+      : config_(config), connection_(config.database), health_(connection_, health_cache) {}
   fwhub::api::Context& context() override { return context_; }
 
  private:
+  const fwhub::Config& config_;
   fwhub::db::Connection connection_;
   fwhub::service::HealthService health_;
   fwhub::db::CatalogRepository catalog_{connection_};
-  fwhub::api::Context context_{health_, catalog_};
+  fwhub::db::BuildRepository build_store_{connection_};
+  fwhub::service::BuildService builds_{catalog_, build_store_, config_};
+  fwhub::api::Context context_{health_, catalog_, builds_, config_};
 };
 
 }  // namespace
@@ -44,9 +48,8 @@ int main(int argc, char** argv) {
     const fwhub::SteadyClock clock;
     // Shared by the threads of a worker process (each forked worker has its own copy).
     fwhub::service::HealthCache health_cache(clock, std::chrono::milliseconds(config.api.health_check_interval_ms));
-    return fwhub::api::run_fcgi_pool(options, router, [&config, &health_cache] {
-      return std::make_unique<ApiThread>(config.database, health_cache);
-    });
+    return fwhub::api::run_fcgi_pool(
+        options, router, [&config, &health_cache] { return std::make_unique<ApiThread>(config, health_cache); });
   } catch (const std::exception& error) {
     spdlog::critical("fwhub-api: {}", error.what());
     return 1;

@@ -19,7 +19,7 @@ http {
     include $root/nginx/fwhub.conf;
 }
 NGINX
-output=$(nginx -t -p "$work" -c "$work/nginx.conf" -e "$work/error.log" 2>&1)
+output=$(nginx -t -p "$work" -c "$work/nginx.conf" -e "$work/error.log" 2>&1) || { echo "$output"; exit 1; }
 echo "$output"
 grep -q "test is successful" <<<"$output"
 # The shipped site must keep the forms scripts/run rewrites.

@@ -32,7 +32,9 @@ BOOST_AUTO_TEST_CASE(health_follows_the_database) {
   while (health_status(stack) != 503 && std::chrono::steady_clock::now() < deadline) {
     std::this_thread::sleep_for(50ms);
   }
-  // Then every thread of every worker answers 503: ask more often than there are threads.
+  // Other workers may still hold a fresh 200 probe: once the interval has passed, every thread of
+  // every worker answers 503. Ask more often than there are threads.
+  std::this_thread::sleep_for(300ms);
   for (int i = 0; i < 40; ++i) {
     auto client = stack.client();
     const auto result = client.Get("/api/v1/health");

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <map>
+#include <set>
 #include <utility>
 
 #include "fwhub/service/catalog_queries.hpp"
@@ -28,6 +29,24 @@ class FakeCatalog final : public service::CatalogQueries {
     return it == boards.end() ? std::nullopt : std::optional(it->second);
   }
 
+  bool only_generic_profile(const std::string& version, const std::string& target) override {
+    return generic_targets.contains(version + " " + target);
+  }
+  std::set<std::string> known_packages(const std::string& /*version*/, const std::string& /*target*/,
+                                       const std::vector<std::string>& names) override {
+    std::set<std::string> out;
+    for (const auto& name : names) {
+      if (packages.contains(name)) {
+        out.insert(name);
+      }
+    }
+    return out;
+  }
+  void request_refresh() override { ++refreshes; }
+
+  std::set<std::string> generic_targets;  // "version target"
+  std::set<std::string> packages;
+  int refreshes = 0;
   std::map<std::pair<std::string, std::string>, std::string> codes;   // (version, target) -> code
   std::map<std::pair<std::string, std::string>, std::string> boards;  // (version, target|name) -> id
 };

@@ -6,6 +6,7 @@
 
 #include "fwhub/api/dispatcher.hpp"
 #include "fwhub/api/routes.hpp"
+#include "support/fake_build_store.hpp"
 #include "support/fake_catalog.hpp"
 
 using namespace fwhub;
@@ -24,7 +25,10 @@ struct Fixture {
   service::HealthCache cache{clock, std::chrono::milliseconds(0)};
   service::HealthService health{probe, cache};
   testing::FakeCatalog catalog;
-  Context context{health, catalog};
+  testing::FakeBuildStore build_store;
+  Config config;
+  service::BuildService builds{catalog, build_store, config};
+  Context context{health, catalog, builds, config};
   Router router = make_routes();
 
   Fixture() { catalog.codes[{"23.05.4", "ath79/generic"}] = "r24012-d8dd03c46f"; }

@@ -1,8 +1,9 @@
 #!/usr/bin/python3
 """Builds fwhub's local upstream mirror: OpenWrt's download-server layout for the releases in
 tests/data/openwrt, with generated package indexes, a small valid image for every image the real
-profiles.json files list (their checksums rewritten to match), and sha256sums per target signed
-with the mirror's own usign key (generated once into --key-dir).
+profiles.json files list (their checksums rewritten to match), an ImageBuilder archive per target
+(fwhub's test ImageBuilder, tests/doubles/imagebuilder), and sha256sums per target signed with the
+mirror's own usign key (generated once into --key-dir).
 
 Usage: build_mirror.py --out DIR [--data DIR] [--key-dir DIR] [--versions V1,V2]
 """
@@ -10,17 +11,21 @@ import argparse
 import concurrent.futures
 import gzip
 import hashlib
+import io
 import json
 import os
 import pathlib
 import subprocess
 import sys
+import tarfile
 import time
 
 sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent.parent))
 import openwrt_image  # noqa: E402
 
 ROOT = pathlib.Path(__file__).resolve().parents[3]
+DOUBLES = pathlib.Path(__file__).resolve().parent.parent
+UPSTREAM = "https://downloads.openwrt.org"
 FEEDS = ["base", "luci", "packages", "routing", "telephony"]
 KERNEL = {"23.05": "5.15.162", "19.07": "4.14.275"}
 
@@ -149,12 +154,36 @@ def ensure_key(key_dir):
     return secret, public
 
 
+def imagebuilder(release, target, data):
+    """The target's ImageBuilder archive (fwhub's test ImageBuilder, OpenWrt's archive layout)."""
+    top = "openwrt-imagebuilder-%s-%s.Linux-x86_64" % (release, target.replace("/", "-"))
+    base = "%s/releases/%s" % (UPSTREAM, release)
+    feeds = ["src/gz openwrt_core %s/targets/%s/packages" % (base, target)]
+    feeds += ["src/gz openwrt_%s %s/packages/%s/%s" % (f, base, data["arch_packages"], f) for f in FEEDS]
+    files = {"Makefile": (DOUBLES / "imagebuilder" / "Makefile").read_bytes(),
+             "scripts/imagebuilder.py": (DOUBLES / "imagebuilder" / "imagebuilder.py").read_bytes(),
+             "scripts/openwrt_image.py": (DOUBLES / "openwrt_image.py").read_bytes(),
+             ".targetinfo.json": json.dumps(data, sort_keys=True).encode(),
+             "repositories.conf": ("\n".join(feeds) + "\nsrc imagebuilder file:packages\n").encode(),
+             "packages/Packages": b""}
+    raw = io.BytesIO()
+    with tarfile.open(fileobj=raw, mode="w:xz", preset=1) as tar:
+        for path in sorted(files):
+            info = tarfile.TarInfo("%s/%s" % (top, path))
+            info.size, info.mtime = len(files[path]), openwrt_image.MTIME
+            info.mode = 0o755 if path.endswith(".py") else 0o644
+            tar.addfile(info, io.BytesIO(files[path]))
+    return top + ".tar.xz", raw.getvalue()
+
+
 def build_target(release, target, profiles_file, out, secret):
     """Images, package index, rewritten profiles.json and signed sha256sums of one target."""
     target_dir = out / "releases" / release / "targets" / target
     data = json.loads(profiles_file.read_text())
-    sign = openwrt_image.signify_signer(str(secret))
+    archive, blob = imagebuilder(release, target, data)
     files = []
+    write(target_dir / archive, blob, files)
+    sign = openwrt_image.signify_signer(str(secret))
     names = set()
     for profile_id, profile in data["profiles"].items():
         packages = [p for p in data.get("default_packages", []) + profile.get("device_packages", [])

@@ -1,6 +1,8 @@
 // What a handler may use: the services of the thread serving the request.
 #pragma once
 
+#include "fwhub/common/config.hpp"
+#include "fwhub/service/build_service.hpp"
 #include "fwhub/service/catalog_queries.hpp"
 #include "fwhub/service/health_service.hpp"
 
@@ -10,6 +12,8 @@ namespace fwhub::api {
 struct Context {
   service::HealthService& health;
   service::CatalogQueries& catalog;
+  service::BuildService& builds;
+  const Config& config;
 };
 
 }  // namespace fwhub::api

@@ -1,6 +1,7 @@
 // Route table of fwhub-api.
 #include "fwhub/api/routes.hpp"
 
+#include "fwhub/api/handlers/build_handler.hpp"
 #include "fwhub/api/handlers/health_handler.hpp"
 #include "fwhub/api/handlers/revision_handler.hpp"
 
@@ -10,6 +11,9 @@ Router make_routes() {
   Router router;
   router.add("GET", "/api/v1/health", handle_health);
   router.add("GET", "/api/v1/revision/{version}/{target}/{subtarget}", handle_revision);
+  router.add("POST", "/api/v1/build", handle_build_submit);
+  router.add("GET", "/api/v1/build/{request_hash}", handle_build_poll);
+  router.add("GET", "/api/v1/stats", handle_stats);
   return router;
 }
 

@@ -247,7 +247,7 @@ Config parse_config(const std::string& text, const std::string& origin) {
          TableReader(t, "catalog", origin)
              .str("upstream_url", c.upstream_url)
              .str("image_url", c.image_url)
-             .integer("sync_interval_seconds", c.sync_interval_seconds, 10, 86400 * 7)
+             .integer("sync_interval_seconds", c.sync_interval_seconds, 10, std::int64_t{86400} * 7)
              .integer("http_timeout_seconds", c.http_timeout_seconds, 1, 600)
              .str_list("feeds", c.feeds)
              .tables("branches",
@@ -266,9 +266,16 @@ Config parse_config(const std::string& text, const std::string& origin) {
          TableReader(t, "build", origin)
              .str("contact", c.contact)
              .boolean("allow_defaults", c.allow_defaults)
-             .integer("max_defaults_length", c.max_defaults_length, 0, 10 * 1024 * 1024)
-             .integer("max_custom_rootfs_size_mb", c.max_custom_rootfs_size_mb, 1, 1024 * 1024)
+             .integer("max_defaults_length", c.max_defaults_length, 0, std::int64_t{10} * 1024 * 1024)
+             .integer("max_custom_rootfs_size_mb", c.max_custom_rootfs_size_mb, 1, std::int64_t{1024} * 1024)
              .str_list("repository_allow_list", c.repository_allow_list)
+             .integer("max_pending_jobs", c.max_pending_jobs, 1, 10'000'000)
+             .integer("job_timeout_seconds", c.job_timeout_seconds, 10, 86400)
+             .integer("ttl_seconds", c.ttl_seconds, 60, std::int64_t{86400} * 365)
+             .integer("ttl_packages_versions_seconds", c.ttl_packages_versions_seconds, 60, std::int64_t{86400} * 365)
+             .integer("ttl_defaults_seconds", c.ttl_defaults_seconds, 60, std::int64_t{86400} * 365)
+             .integer("failure_ttl_seconds", c.failure_ttl_seconds, 1, std::int64_t{86400} * 365)
+             .boolean("sandbox", c.sandbox)
              .read();
        }},
       {"paths",

@@ -85,6 +85,13 @@ struct BuildConfig {
   int max_defaults_length = 20480;                 // characters
   int max_custom_rootfs_size_mb = 1024;            // rootfs_size_mb upper bound
   std::vector<std::string> repository_allow_list;  // URL prefixes custom repositories must match
+  int max_pending_jobs = 200;                      // more queued+running builds: 529
+  int job_timeout_seconds = 600;                   // a build running longer is killed and fails
+  int ttl_seconds = 86400;                         // a finished build is kept this long
+  int ttl_packages_versions_seconds = 604800;      // ... when it pinned package versions
+  int ttl_defaults_seconds = 1800;                 // ... when it carried a first-boot script
+  int failure_ttl_seconds = 3600;                  // a failed build answers 500 this long
+  bool sandbox = true;                             // run make in bubblewrap as nobody
 };
 
 struct Config {

@@ -45,6 +45,18 @@ constexpr const char* kSelectVersionCode = "SELECT version_code FROM catalog_tar
 constexpr const char* kFindProfile =
     "SELECT profile FROM catalog_board_names WHERE version = ? AND target = ? AND name = ?";
 
+constexpr const char* kOnlyGeneric =
+    "SELECT COUNT(*) = 1 AND MAX(profile) = 'generic' FROM catalog_profiles WHERE version = ? AND target = ?";
+// Packages of the target's own feed and of every feed of its architecture.
+constexpr const char* kKnownPackages =
+    "SELECT DISTINCT p.name FROM catalog_packages p JOIN catalog_targets t ON t.version = p.version"
+    " WHERE p.version = ? AND t.target = ? AND (p.scope = CONCAT('target:', t.target)"
+    " OR p.scope LIKE CONCAT('feed:', t.arch, '/%')) AND p.name IN ";
+// At most one early sync a minute: only a periodic job that is not due within 60 s is moved.
+constexpr const char* kRequestRefresh =
+    "UPDATE jobs SET run_at = NOW(3) WHERE active_key = 'periodic:catalog_sync' AND state = 'queued'"
+    " AND run_at > NOW(3) + INTERVAL 60 SECOND";
+
 // Tables whose rows belong to one version, for removals.
 constexpr std::array<const char*, 5> kVersionTables = {"catalog_targets", "catalog_profiles", "catalog_board_names",
                                                        "catalog_packages", "catalog_versions"};
@@ -291,6 +303,45 @@ std::optional<std::string> CatalogRepository::find_profile(const std::string& ve
                                                            const std::string& name) {
   return with_connection(connection_, [&](Connection& c) {
     return single_string(c, kFindProfile, {version, target, name});
+  });
+}
+
+bool CatalogRepository::only_generic_profile(const std::string& version, const std::string& target) {
+  return with_connection(connection_, [&](Connection& c) {
+    return single_string(c, kOnlyGeneric, {version, target}) == "1";
+  });
+}
+
+std::set<std::string> CatalogRepository::known_packages(const std::string& version, const std::string& target,
+                                                        const std::vector<std::string>& names) {
+  std::set<std::string> known;
+  if (names.empty()) {
+    return known;
+  }
+  std::string in = "(";
+  for (std::size_t i = 0; i < names.size(); ++i) {
+    in += i == 0 ? "?" : ",?";
+  }
+  in += ")";
+  with_connection(connection_, [&](Connection& c) {
+    auto select = c.prepare(std::string(kKnownPackages) + in);
+    select->setString(1, version);
+    select->setString(2, target);
+    for (std::size_t i = 0; i < names.size(); ++i) {
+      select->setString(static_cast<unsigned int>(i + 3), names[i]);
+    }
+    std::unique_ptr<sql::ResultSet> rows(select->executeQuery());
+    while (rows->next()) {
+      known.insert(rows->getString(1));
+    }
+  });
+  return known;
+}
+
+void CatalogRepository::request_refresh() {
+  with_connection(connection_, [&](Connection& c) {
+    std::unique_ptr<sql::Statement> statement(c.get().createStatement());
+    statement->executeUpdate(kRequestRefresh);
   });
 }
 

@@ -32,6 +32,10 @@ class CatalogRepository final : public domain::catalog::CatalogStore, public ser
   std::optional<std::string> version_code(const std::string& version, const std::string& target) override;
   std::optional<std::string> find_profile(const std::string& version, const std::string& target,
                                           const std::string& name) override;
+  bool only_generic_profile(const std::string& version, const std::string& target) override;
+  std::set<std::string> known_packages(const std::string& version, const std::string& target,
+                                       const std::vector<std::string>& names) override;
+  void request_refresh() override;
 
  private:
   Connection& connection_;

@@ -2,7 +2,9 @@
 #pragma once
 
 #include <optional>
+#include <set>
 #include <string>
+#include <vector>
 
 namespace fwhub::service {
 
@@ -15,6 +17,13 @@ class CatalogQueries {
   // The profile id a name (profile id or board name) stands for within a target.
   virtual std::optional<std::string> find_profile(const std::string& version, const std::string& target,
                                                   const std::string& name) = 0;
+  // True for targets whose only profile is "generic" (x86/64, armsr/...).
+  virtual bool only_generic_profile(const std::string& version, const std::string& target) = 0;
+  // The subset of `names` that the target's own feed or its architecture's feeds provide.
+  virtual std::set<std::string> known_packages(const std::string& version, const std::string& target,
+                                               const std::vector<std::string>& names) = 0;
+  // Asks for a catalog sync soon (a request named a version not known yet).
+  virtual void request_refresh() = 0;
 };
 
 }  // namespace fwhub::service

@@ -1,0 +1,210 @@
+// SQL of the builds tables, as named constants, and its execution.
+#include "fwhub/db/build_repository.hpp"
+
+#include <cppconn/exception.h>
+#include <cppconn/statement.h>
+
+namespace fwhub::db {
+namespace {
+
+constexpr const char* kFind =
+    "SELECT b.request_hash, b.status, b.imagebuilder_status, b.request_json, b.version, b.target, b.profile,"
+    " b.client, DATE_FORMAT(b.enqueued_at, '%Y-%m-%dT%H:%i:%s.%fZ'),"
+    " IF(b.status = 'queued', (SELECT COUNT(*) FROM builds q WHERE q.status = 'queued' AND q.id <= b.id), 0),"
+    " b.result_json, b.detail, b.stdout, b.stderr"
+    " FROM builds b WHERE b.request_hash = ? AND (b.expires_at IS NULL OR b.expires_at > NOW(3))";
+constexpr const char* kPending = "SELECT COUNT(*) FROM builds WHERE status IN ('queued', 'running')";
+constexpr const char* kDeleteExpiredOne =
+    "DELETE FROM builds WHERE request_hash = ? AND expires_at IS NOT NULL AND expires_at <= NOW(3)";
+constexpr const char* kInsert =
+    "INSERT INTO builds (request_hash, request_json, version, target, profile, client) VALUES (?, ?, ?, ?, ?, ?)";
+constexpr const char* kInsertJob =
+    "INSERT INTO jobs (kind, payload, priority, max_attempts, run_at, active_key)"
+    " VALUES ('build', ?, 0, 3, NOW(3), ?)";
+constexpr const char* kCount =
+    "INSERT INTO build_stats (day, event, version, target, profile, client, count, seconds)"
+    " VALUES (UTC_DATE(), ?, ?, ?, ?, ?, 1, ?)"
+    " ON DUPLICATE KEY UPDATE count = count + 1, seconds = seconds + VALUES(seconds)";
+constexpr const char* kSetStep =
+    "UPDATE builds SET status = 'running', imagebuilder_status = ?, started_at = IFNULL(started_at, NOW(3))"
+    " WHERE request_hash = ?";
+constexpr const char* kDone =
+    "UPDATE builds SET status = 'done', imagebuilder_status = 'done', result_json = ?, build_seconds = ?,"
+    " finished_at = NOW(3), expires_at = NOW(3) + INTERVAL ? SECOND WHERE request_hash = ?";
+constexpr const char* kFailed =
+    "UPDATE builds SET status = 'failed', imagebuilder_status = 'failed', detail = ?, stdout = ?, stderr = ?,"
+    " build_seconds = ?, finished_at = NOW(3), expires_at = NOW(3) + INTERVAL ? SECOND WHERE request_hash = ?";
+constexpr const char* kSelectExpired =
+    "SELECT request_hash FROM builds WHERE expires_at IS NOT NULL AND expires_at <= NOW(3) LIMIT ?";
+constexpr const char* kDeleteByHash = "DELETE FROM builds WHERE request_hash = ?";
+
+constexpr int kDuplicateKey = 1062;
+
+domain::build::BuildStatus parse_status(const std::string& text) {
+  if (text == "running") {
+    return domain::build::BuildStatus::kRunning;
+  }
+  if (text == "done") {
+    return domain::build::BuildStatus::kDone;
+  }
+  if (text == "failed") {
+    return domain::build::BuildStatus::kFailed;
+  }
+  return domain::build::BuildStatus::kQueued;
+}
+
+const char* event_name(domain::build::BuildEvent event) {
+  switch (event) {
+    case domain::build::BuildEvent::kRequest:
+      return "request";
+    case domain::build::BuildEvent::kCacheHit:
+      return "cache_hit";
+    case domain::build::BuildEvent::kCacheMiss:
+      return "cache_miss";
+    case domain::build::BuildEvent::kSuccess:
+      return "success";
+    case domain::build::BuildEvent::kFailure:
+      break;
+  }
+  return "failure";
+}
+
+std::string nullable(sql::ResultSet& row, int column) {
+  return row.isNull(column) ? "" : std::string(row.getString(column));
+}
+
+}  // namespace
+
+std::optional<domain::build::BuildRecord> BuildRepository::find(const std::string& request_hash) {
+  return with_connection(connection_, [&](Connection& c) -> std::optional<domain::build::BuildRecord> {
+    auto select = c.prepare(kFind);
+    select->setString(1, request_hash);
+    std::unique_ptr<sql::ResultSet> row(select->executeQuery());
+    if (!row->next()) {
+      return std::nullopt;
+    }
+    domain::build::BuildRecord record;
+    record.request_hash = row->getString(1);
+    record.status = parse_status(row->getString(2));
+    record.imagebuilder_status = row->getString(3);
+    record.request_json = row->getString(4);
+    record.version = row->getString(5);
+    record.target = row->getString(6);
+    record.profile = row->getString(7);
+    record.client = row->getString(8);
+    record.enqueued_at = row->getString(9);
+    record.queue_position = row->getInt(10);
+    record.result_json = nullable(*row, 11);
+    record.detail = nullable(*row, 12);
+    record.stdout_text = nullable(*row, 13);
+    record.stderr_text = nullable(*row, 14);
+    return record;
+  });
+}
+
+int BuildRepository::pending() {
+  return with_connection(connection_, [&](Connection& c) {
+    std::unique_ptr<sql::Statement> statement(c.get().createStatement());
+    std::unique_ptr<sql::ResultSet> rows(statement->executeQuery(kPending));
+    return rows->next() ? rows->getInt(1) : 0;
+  });
+}
+
+bool BuildRepository::create(const domain::build::NewBuild& build) {
+  return with_connection(connection_, [&](Connection& c) {
+    Transaction transaction(c);
+    auto expired = c.prepare(kDeleteExpiredOne);
+    expired->setString(1, build.request_hash);
+    expired->executeUpdate();
+    auto insert = c.prepare(kInsert);
+    insert->setString(1, build.request_hash);
+    insert->setString(2, build.request_json);
+    insert->setString(3, build.version);
+    insert->setString(4, build.target);
+    insert->setString(5, build.profile);
+    insert->setString(6, build.client);
+    try {
+      insert->executeUpdate();
+    } catch (const sql::SQLException& error) {
+      if (error.getErrorCode() == kDuplicateKey) {
+        return false;  // an identical request won the race; the transaction rolls back
+      }
+      throw;
+    }
+    auto job = c.prepare(kInsertJob);
+    job->setString(1, R"({"request_hash":")" + build.request_hash + R"("})");
+    job->setString(2, "build:" + build.request_hash);
+    job->executeUpdate();
+    transaction.commit();
+    return true;
+  });
+}
+
+void BuildRepository::count(domain::build::BuildEvent event, const domain::build::NewBuild& build, double seconds) {
+  with_connection(connection_, [&](Connection& c) {
+    auto insert = c.prepare(kCount);
+    insert->setString(1, event_name(event));
+    insert->setString(2, build.version);
+    insert->setString(3, build.target);
+    insert->setString(4, build.profile);
+    insert->setString(5, build.client);
+    insert->setDouble(6, seconds);
+    insert->executeUpdate();
+  });
+}
+
+void BuildRepository::set_step(const std::string& request_hash, const std::string& step) {
+  with_connection(connection_, [&](Connection& c) {
+    auto update = c.prepare(kSetStep);
+    update->setString(1, step);
+    update->setString(2, request_hash);
+    update->executeUpdate();
+  });
+}
+
+void BuildRepository::finish_done(const std::string& request_hash, const std::string& result_json, double seconds,
+                                  std::chrono::seconds ttl) {
+  with_connection(connection_, [&](Connection& c) {
+    auto update = c.prepare(kDone);
+    update->setString(1, result_json);
+    update->setDouble(2, seconds);
+    update->setInt64(3, ttl.count());
+    update->setString(4, request_hash);
+    update->executeUpdate();
+  });
+}
+
+void BuildRepository::finish_failed(const std::string& request_hash, const std::string& detail,
+                                    const std::string& stdout_text, const std::string& stderr_text, double seconds,
+                                    std::chrono::seconds ttl) {
+  with_connection(connection_, [&](Connection& c) {
+    auto update = c.prepare(kFailed);
+    update->setString(1, detail);
+    update->setString(2, stdout_text);
+    update->setString(3, stderr_text);
+    update->setDouble(4, seconds);
+    update->setInt64(5, ttl.count());
+    update->setString(6, request_hash);
+    update->executeUpdate();
+  });
+}
+
+std::vector<std::string> BuildRepository::delete_expired(int limit) {
+  return with_connection(connection_, [&](Connection& c) {
+    std::vector<std::string> hashes;
+    auto select = c.prepare(kSelectExpired);
+    select->setInt(1, limit);
+    std::unique_ptr<sql::ResultSet> rows(select->executeQuery());
+    while (rows->next()) {
+      hashes.emplace_back(rows->getString(1));
+    }
+    for (const auto& hash : hashes) {
+      auto remove = c.prepare(kDeleteByHash);
+      remove->setString(1, hash);
+      remove->executeUpdate();
+    }
+    return hashes;
+  });
+}
+
+}  // namespace fwhub::db

@@ -1,0 +1,54 @@
+// Builds as stored: their states, progress and outcome, and the store the build use cases need
+// (a port implemented by db::BuildRepository).
+#pragma once
+
+#include <chrono>
+#include <optional>
+#include <string>
+
+namespace fwhub::domain::build {
+
+enum class BuildStatus { kQueued, kRunning, kDone, kFailed };
+
+struct BuildRecord {
+  std::string request_hash;
+  BuildStatus status = BuildStatus::kQueued;
+  std::string imagebuilder_status = "init";  // step while running
+  std::string request_json;
+  std::string version;
+  std::string target;
+  std::string profile;
+  std::string client;
+  std::string enqueued_at;  // ISO 8601, UTC
+  int queue_position = 0;   // 1-based among queued builds; 0 unless queued
+  std::string result_json;  // done: the result document
+  std::string detail;       // failed: "Error: ..."
+  std::string stdout_text;
+  std::string stderr_text;
+};
+
+struct NewBuild {
+  std::string request_hash;
+  std::string request_json;
+  std::string version;
+  std::string target;
+  std::string profile;
+  std::string client;
+};
+
+enum class BuildEvent { kRequest, kCacheHit, kCacheMiss, kSuccess, kFailure };
+
+class BuildStore {
+ public:
+  virtual ~BuildStore() = default;
+  // The build of a hash, unless missing or expired.
+  virtual std::optional<BuildRecord> find(const std::string& request_hash) = 0;
+  // Builds queued or running.
+  virtual int pending() = 0;
+  // Creates the build and its job in one transaction (replacing an expired build of the same
+  // hash); false when another request created it first.
+  virtual bool create(const NewBuild& build) = 0;
+  virtual void count(BuildEvent event, const NewBuild& build, double seconds) = 0;
+};
+
+}  // namespace fwhub::domain::build

@@ -1,0 +1,36 @@
+// Submitting and polling image builds: the ASU API's checks in upstream's order, deduplication
+// by request hash, back-pressure, and statistics.
+#pragma once
+
+#include "fwhub/common/config.hpp"
+#include "fwhub/domain/build/build_record.hpp"
+#include "fwhub/domain/build/build_request.hpp"
+#include "fwhub/service/catalog_queries.hpp"
+
+namespace fwhub::service {
+
+class BuildService {
+ public:
+  BuildService(CatalogQueries& catalog, domain::build::BuildStore& builds, const Config& config)
+      : catalog_(catalog), builds_(builds), config_(config) {}
+
+  // Throws Error: kInvalidArgument (400, upstream's texts), kUnprocessable (422, unknown
+  // packages), kResourceExhausted (queue full: 529 in the API).
+  domain::build::BuildRecord submit(const domain::build::BuildRequest& request);
+  std::optional<domain::build::BuildRecord> find(const std::string& request_hash) { return builds_.find(request_hash); }
+  int queue_length() { return builds_.pending(); }
+
+ private:
+  // The profile id the request's profile stands for, or throws the 400 "Unsupported profile".
+  std::string map_profile(const domain::build::BuildRequest& request);
+  void check_repositories(const domain::build::BuildRequest& request) const;
+
+  CatalogQueries& catalog_;
+  domain::build::BuildStore& builds_;
+  const Config& config_;
+};
+
+// True when `url` has the scheme and host of an allow-list entry and a path under its path.
+bool repository_allowed(const std::string& url, const std::vector<std::string>& allow_list);
+
+}  // namespace fwhub::service
