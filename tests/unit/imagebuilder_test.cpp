@@ -1,8 +1,8 @@
 // The ImageBuilder protocol: `make info` and `make manifest` parsing, the PACKAGES argument,
 // opkg's errors turned into ASU's messages, and the assembled build result.
 #define BOOST_TEST_MODULE imagebuilder
-#include <boost/test/unit_test.hpp>
 #include <rapidjson/document.h>
+#include <boost/test/unit_test.hpp>
 
 #include "fwhub/common/status.hpp"
 #include "fwhub/domain/build/imagebuilder.hpp"
@@ -55,8 +55,8 @@ BOOST_AUTO_TEST_CASE(make_info_gives_revision_defaults_and_device_packages) {
 
 BOOST_AUTO_TEST_CASE(packages_pass_through_without_diff) {
   const auto info = parse_make_info(kInfo);
-  const auto arguments = package_arguments(request_with({"luci", "-dnsmasq", "dnsmasq-full"}, false), info,
-                                           "tplink_archer-c7-v5", {});
+  const auto arguments =
+      package_arguments(request_with({"luci", "-dnsmasq", "dnsmasq-full"}, false), info, "tplink_archer-c7-v5", {});
   BOOST_TEST(arguments == (std::vector<std::string>{"luci", "-dnsmasq", "dnsmasq-full"}));
 }
 
@@ -65,8 +65,8 @@ BOOST_AUTO_TEST_CASE(diff_packages_removes_every_default_not_requested) {
   const auto arguments =
       package_arguments(request_with({"busybox", "dropbear", "luci"}, true), info, "tplink_archer-c7-v5", {});
   // Defaults and device packages not asked for go first, removal entries of the profile are skipped.
-  const std::vector<std::string> expected = {"-base-files", "-dnsmasq", "-wpad-basic-mbedtls", "-kmod-usb2",
-                                             "-kmod-ath10k-ct", "busybox", "dropbear", "luci"};
+  const std::vector<std::string> expected = {
+      "-base-files", "-dnsmasq", "-wpad-basic-mbedtls", "-kmod-usb2", "-kmod-ath10k-ct", "busybox", "dropbear", "luci"};
   BOOST_TEST(arguments == expected);
 }
 
@@ -86,19 +86,22 @@ BOOST_AUTO_TEST_CASE(branch_package_changes_apply_from_their_revision) {
 }
 
 BOOST_AUTO_TEST_CASE(manifest_lines_become_name_version_pairs) {
-  const auto manifest = parse_manifest("base-files - 1555-r24012-d8dd03c46f\nlibubus - 2023-06-05-f787c97b-1\n"
-                                       "make: Leaving directory\n");
+  const auto manifest = parse_manifest(
+      "base-files - 1555-r24012-d8dd03c46f\nlibubus - 2023-06-05-f787c97b-1\n"
+      "make: Leaving directory\n");
   BOOST_TEST(manifest.size() == 2U);
   BOOST_TEST(manifest.at("libubus") == "2023-06-05-f787c97b-1");
 }
 
 BOOST_AUTO_TEST_CASE(opkg_errors_become_asu_messages) {
-  BOOST_TEST(manifest_error("", "Collected errors:\n * opkg_install_cmd: Cannot install package nope.\n"
-                                " * opkg_install_cmd: Cannot install package other.\n") ==
+  BOOST_TEST(manifest_error("",
+                            "Collected errors:\n * opkg_install_cmd: Cannot install package nope.\n"
+                            " * opkg_install_cmd: Cannot install package other.\n") ==
              "Error: Impossible package selection: missing (nope, other)");
-  BOOST_TEST(manifest_error("", "Collected errors:\n * check_conflicts_for: The following packages conflict with "
-                                "dnsmasq-full:\n * check_conflicts_for: \tdnsmasq \n"
-                                " * opkg_install_cmd: Cannot install package dnsmasq-full.\n") ==
+  BOOST_TEST(manifest_error("",
+                            "Collected errors:\n * check_conflicts_for: The following packages conflict with "
+                            "dnsmasq-full:\n * check_conflicts_for: \tdnsmasq \n"
+                            " * opkg_install_cmd: Cannot install package dnsmasq-full.\n") ==
              "Error: Impossible package selection: conflicts (dnsmasq-full, dnsmasq)");
   BOOST_TEST(manifest_error("", "something else") == "Error: Impossible package selection");
   BOOST_TEST(image_error("", "WARNING: Image file x.bin is too big:  107087454 > 33554432\n") ==

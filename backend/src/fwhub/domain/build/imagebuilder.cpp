@@ -26,7 +26,7 @@ std::vector<std::string> words(const std::string& text) {
   return out;
 }
 
-std::string trim(std::string text) {
+std::string trim(const std::string& text) {
   const auto first = text.find_first_not_of(" \t\r\"");
   const auto last = text.find_last_not_of(" \t\r\"");
   return first == std::string::npos ? "" : text.substr(first, last - first + 1);
