@@ -39,7 +39,12 @@ free_port() {
   python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
 }
 
-pid_alive() { [ -f "$1" ] && kill -0 "$(cat "$1")" 2>/dev/null; }
+# A process that exited but was not yet reaped (state Z) counts as stopped.
+pid_alive() {
+  local pid
+  [ -f "$1" ] && pid=$(cat "$1") && kill -0 "$pid" 2>/dev/null \
+    && ! grep -qE '^[0-9]+ \(.*\) Z' "/proc/$pid/stat" 2>/dev/null
+}
 
 # Sends TERM, waits up to $2 seconds, then KILL.
 stop_pid() {
@@ -94,6 +99,11 @@ threads = 16
 
 [scheduler]
 workers = 4
+lease_seconds = ${STACK_LEASE_SECONDS:-30}
+
+[build]
+allow_defaults = true
+job_timeout_seconds = ${STACK_BUILD_TIMEOUT:-600}
 
 [log]
 level = "info"

@@ -9,7 +9,9 @@ Provides and Conflicts the way opkg reports them, refuses a root file system lar
 partition ("is too big"), and writes the profile's images (fwtool format, sysupgrade images
 signed with the builder's usign key-build, generated on first use) plus profiles.json and the
 .manifest into BIN_DIR. Package archives themselves are not downloaded: the image's
-usr/lib/opkg/status lists what was installed.
+usr/lib/opkg/status lists what was installed. A package whose index entry carries
+X-Fwhub-Postinst-Seconds takes that long to install (the mirror's slow-postinst and
+hanging-postinst, for timeout and crash tests).
 
 Called by the ImageBuilder's Makefile: imagebuilder.py info|manifest|image (settings in the
 environment, as make exports them).
@@ -21,6 +23,7 @@ import os
 import pathlib
 import subprocess
 import sys
+import time
 import urllib.request
 
 TOP = pathlib.Path(__file__).resolve().parent.parent
@@ -173,6 +176,8 @@ def image(data, profile, index, installed, listing):
                              % (bin_dir, entry["name"], used, partition))
         sys.stderr.write("make[2]: *** [Makefile:211: build_image] Error 1\n")
         sys.exit(2)
+    for name in sorted(installed):  # postinst scripts run while the root file system is assembled
+        time.sleep(int(index[name].get("X-Fwhub-Postinst-Seconds", "0")))
     content = {"etc/openwrt_release": "DISTRIB_ID='OpenWrt'\nDISTRIB_RELEASE='%s'\nDISTRIB_REVISION='%s'\n"
                                       "DISTRIB_TARGET='%s'\n" % (data["version_number"], data["version_code"],
                                                                   data["target"]),
@@ -196,7 +201,12 @@ def image(data, profile, index, installed, listing):
                            sha256_unsigned=hashlib.sha256(unsigned).hexdigest()))
         print("Generating %s (%d bytes)" % (entry["name"], len(blob)))
     (bin_dir / (settings["prefix"] + ".manifest")).write_text(listing)
-    output = {key: data[key] for key in ("arch_packages", "target", "version_code", "version_number")}
+    output = {key: data[key] for key in ("arch_packages", "default_packages", "target", "version_code",
+                                         "version_number")}
+    kernel = [index[n]["Version"].split("-")[0] for n in sorted(installed) if n.startswith("kmod-")]
+    if kernel:
+        output["linux_kernel"] = {"release": "1", "version": kernel[0],
+                                  "vermagic": hashlib.md5(kernel[0].encode()).hexdigest()}
     output.update(metadata_version=1, source_date_epoch=data.get("source_date_epoch", 0), profiles={profile: {
         "device_packages": data["profiles"][profile].get("device_packages", []), "image_prefix": settings["prefix"],
         "images": images, "supported_devices": data["profiles"][profile].get("supported_devices", []),

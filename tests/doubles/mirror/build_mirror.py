@@ -35,6 +35,8 @@ ABI_LIBS = {"libubus": "20230605", "libjson-c": "5", "libustream-mbedtls": "2020
 # Mutually exclusive packages: each conflicts with the others of its group.
 CONFLICTS = [["wpad-basic-mbedtls", "wpad-mbedtls", "wpad-openssl", "wpad-basic-wolfssl", "wpad-wolfssl"],
              ["dnsmasq", "dnsmasq-full"], ["libustream-mbedtls", "libustream-openssl", "libustream-wolfssl"]]
+# Packages whose installation takes this long in the test ImageBuilder (a slow postinst).
+SLOW = {"slow-postinst": 6, "hanging-postinst": 3600}
 EXTRA = {
     "luci": ["luci", "luci-ssl", "luci-base", "luci-mod-admin-full", "luci-theme-bootstrap", "luci-compat",
              "luci-proto-wireguard", "luci-proto-ppp", "luci-lib-ip", "luci-lib-jsonc", "luci-lua-runtime"]
@@ -54,7 +56,7 @@ EXTRA = {
                  "dnsmasq-full", "wpad-mbedtls", "wpad-openssl", "wpad-wolfssl", "wpad-basic-wolfssl",
                  "libustream-openssl", "libustream-wolfssl", "libopenssl3", "libwolfssl", "libmbedtls",
                  "libcurl4", "libncurses6", "libpcap1", "zlib", "liblua5.1.5", "libpthread", "librt"]
-                + ["prometheus-node-exporter-lua" + s for s in ["", "-nat_traffic", "-netstat", "-wifi"]],
+                + ["prometheus-node-exporter-lua" + s for s in ["", "-nat_traffic", "-netstat", "-wifi"]] + list(SLOW),
     "routing": ["bird2", "bird2c", "babeld", "olsrd", "batctl-full", "kmod-batman-adv-shim", "alfred", "frr",
                 "frr-zebra", "frr-bgpd", "frr-ospfd", "ahcpd", "mcproxy", "pimbd"],
     "telephony": ["asterisk", "asterisk-pjsip", "baresip", "kamailio", "freeswitch", "siproxd", "rtpproxy",
@@ -113,6 +115,8 @@ def stanza(name, release, arch, feed):
     for group in CONFLICTS:
         if name in group:
             fields.append(("Conflicts", ", ".join(g for g in group if g != name)))
+    if name in SLOW:
+        fields.append(("X-Fwhub-Postinst-Seconds", str(SLOW[name])))
     size = BIG.get(name, 2048 + digest(name) % 200000)
     section = "luci" if name.startswith("luci") else ("kernel" if name.startswith("kmod") else "utils")
     fields += [("Source", "package/%s/%s" % (feed, name)), ("SourceName", name), ("License", "GPL-2.0"),

@@ -271,6 +271,8 @@ Config parse_config(const std::string& text, const std::string& origin) {
              .str_list("repository_allow_list", c.repository_allow_list)
              .integer("max_pending_jobs", c.max_pending_jobs, 1, 10'000'000)
              .integer("job_timeout_seconds", c.job_timeout_seconds, 10, 86400)
+             .integer("max_parallel", c.max_parallel, 1, 1024)
+             .integer("builder_cache_mb", c.builder_cache_mb, 1, std::int64_t{1024} * 1024 * 1024)
              .integer("ttl_seconds", c.ttl_seconds, 60, std::int64_t{86400} * 365)
              .integer("ttl_packages_versions_seconds", c.ttl_packages_versions_seconds, 60, std::int64_t{86400} * 365)
              .integer("ttl_defaults_seconds", c.ttl_defaults_seconds, 60, std::int64_t{86400} * 365)

@@ -87,6 +87,8 @@ struct BuildConfig {
   std::vector<std::string> repository_allow_list;  // URL prefixes custom repositories must match
   int max_pending_jobs = 200;                      // more queued+running builds: 529
   int job_timeout_seconds = 600;                   // a build running longer is killed and fails
+  int max_parallel = 2;                            // builds at once per scheduler process
+  std::int64_t builder_cache_mb = 20480;           // unpacked ImageBuilders kept; least recently used go
   int ttl_seconds = 86400;                         // a finished build is kept this long
   int ttl_packages_versions_seconds = 604800;      // ... when it pinned package versions
   int ttl_defaults_seconds = 1800;                 // ... when it carried a first-boot script

@@ -6,6 +6,7 @@
 #include <rapidjson/document.h>
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <ctime>
 #include <filesystem>
 #include <fstream>
@@ -218,6 +219,7 @@ class BuildRun {
     const fs::path cache = fs::path(config_.paths.state_dir) / "builders" / key;
     const std::lock_guard lock(builder_lock(key));
     if (read_file(cache / ".fwhub-sha256") == archive_sum) {
+      fs::last_write_time(cache / ".fwhub-sha256", fs::file_time_type::clock::now());  // recently used
       return cache / "builder";
     }
     context_.record_step("download_imagebuilder", "{}");
@@ -250,7 +252,51 @@ class BuildRun {
     fs::rename(top, cache / "builder");
     write_file(cache / ".fwhub-sha256", archive_sum);
     fs::remove_all(staging);
+    evict_builders(key);
     return cache / "builder";
+  }
+
+  // Keeps the unpacked builders under build.builder_cache_mb: the least recently used go first,
+  // never the one just unpacked. A builder in use by a build stays intact: builds work on copies.
+  void evict_builders(const std::string& keep) const {
+    struct Entry {
+      fs::path path;
+      fs::file_time_type used;
+      std::uintmax_t bytes = 0;
+    };
+    std::vector<Entry> entries;
+    std::uintmax_t total = 0;
+    std::error_code error;
+    for (const auto& dir : fs::directory_iterator(fs::path(config_.paths.state_dir) / "builders", error)) {
+      if (!dir.is_directory() || !fs::exists(dir.path() / ".fwhub-sha256")) {
+        continue;
+      }
+      Entry entry{dir.path(), fs::last_write_time(dir.path() / ".fwhub-sha256"), 0};
+      for (const auto& file : fs::recursive_directory_iterator(dir.path(), error)) {
+        if (file.is_regular_file(error)) {
+          entry.bytes += file.file_size(error);
+        }
+      }
+      total += entry.bytes;
+      entries.push_back(std::move(entry));
+    }
+    std::sort(entries.begin(), entries.end(), [](const Entry& a, const Entry& b) { return a.used < b.used; });
+    const auto limit = static_cast<std::uintmax_t>(config_.build.builder_cache_mb) * 1024 * 1024;
+    for (const auto& entry : entries) {
+      if (total <= limit) {
+        break;
+      }
+      if (entry.path.filename() == keep) {
+        continue;  // its lock is held by this thread
+      }
+      // A builder being refreshed by another build is skipped (try_lock: no lock-order cycle).
+      const std::unique_lock lock(builder_lock(entry.path.filename().string()), std::try_to_lock);
+      if (lock.owns_lock()) {
+        fs::remove_all(entry.path, error);
+        total -= entry.bytes;
+        spdlog::info("builder cache: removed {} ({} bytes)", entry.path.filename().string(), entry.bytes);
+      }
+    }
   }
 
   void write_repositories(const fs::path& builder, const std::string& arch) const {
@@ -382,6 +428,7 @@ JobKind make_build_job(const Config& config) {
   JobKind kind;
   kind.name = "build";
   kind.max_attempts = 3;
+  kind.max_parallel = config.build.max_parallel;
   kind.backoff = {std::chrono::seconds(10), std::chrono::minutes(5), 2.0, 0.25};
   kind.run = [&config](JobContext& context) { return BuildRun(config, context).run(); };
   return kind;

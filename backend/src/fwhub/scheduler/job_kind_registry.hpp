@@ -44,6 +44,7 @@ struct JobKind {
   BackoffPolicy backoff;                       // delay between attempts
   int max_attempts = 5;                        // for jobs enqueued by the scheduler itself
   std::optional<std::chrono::seconds> period;  // periodic: the scheduler keeps one pending job
+  int max_parallel = 0;                        // jobs of this kind run at once per scheduler; 0 = workers
 };
 
 class JobKindRegistry {

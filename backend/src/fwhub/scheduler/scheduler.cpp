@@ -45,21 +45,51 @@ void Scheduler::idle(std::chrono::milliseconds duration) {
 
 void Scheduler::worker_loop() {
   const std::shared_ptr<domain::JobStore> store = factory_();
-  const std::vector<std::string> kinds = registry_.names();
   while (!stopping_) {
+    const std::vector<std::string> kinds = reserve_kinds();
+    std::string claimed;
     try {
       std::optional<domain::Job> job = store->claim(options_.owner, options_.lease, kinds);
       if (!job) {
+        release_kinds(kinds, "");
         // Jitter keeps idle schedulers from polling in lockstep.
         idle(std::chrono::milliseconds(
             static_cast<long>(static_cast<double>(options_.poll.count()) * (0.5 + random_.uniform()))));
         continue;
       }
+      claimed = job->kind;
+      release_kinds(kinds, claimed);
       runner_.run(*job, *store, options_.owner, stopping_);
       ++jobs_run_;
+      release_kinds({claimed}, "");
     } catch (const Error& error) {
+      release_kinds(claimed.empty() ? kinds : std::vector<std::string>{claimed}, "");
       spdlog::warn("scheduler worker: {}", error.what());
       idle(options_.poll * 4);
+    }
+  }
+}
+
+std::vector<std::string> Scheduler::reserve_kinds() {
+  std::vector<std::string> kinds;
+  const std::lock_guard lock(slots_mutex_);
+  for (const auto& kind : registry_.kinds()) {
+    if (kind.max_parallel <= 0) {
+      kinds.push_back(kind.name);
+    } else if (running_[kind.name] < kind.max_parallel) {
+      ++running_[kind.name];
+      kinds.push_back(kind.name);
+    }
+  }
+  return kinds;
+}
+
+void Scheduler::release_kinds(const std::vector<std::string>& kinds, const std::string& kept) {
+  const std::lock_guard lock(slots_mutex_);
+  for (const auto& name : kinds) {
+    const JobKind* kind = registry_.find(name);
+    if (kind != nullptr && kind->max_parallel > 0 && name != kept) {
+      --running_[name];
     }
   }
 }

@@ -5,6 +5,7 @@
 #include <atomic>
 #include <condition_variable>
 #include <functional>
+#include <map>
 #include <memory>
 #include <mutex>
 
@@ -38,6 +39,10 @@ class Scheduler {
   void heartbeat_loop();
   // Sleeps up to `duration`, returning early on stop().
   void idle(std::chrono::milliseconds duration);
+  // The kinds this worker may claim now; takes a slot of every kind with max_parallel.
+  std::vector<std::string> reserve_kinds();
+  // Gives back the slots reserve_kinds() took, except the one of `kept` (the claimed job's kind).
+  void release_kinds(const std::vector<std::string>& kinds, const std::string& kept);
 
   SchedulerOptions options_;
   const JobKindRegistry& registry_;
@@ -48,6 +53,8 @@ class Scheduler {
   std::atomic<int> jobs_run_{0};
   std::mutex mutex_;
   std::condition_variable wake_;
+  std::mutex slots_mutex_;
+  std::map<std::string, int> running_;  // jobs running per kind with max_parallel
 };
 
 }  // namespace fwhub::scheduler
