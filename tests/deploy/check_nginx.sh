@@ -4,6 +4,8 @@ set -euo pipefail
 root=$1
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
+# Paths under /var/lib/fwhub (the cache folder nginx creates) go to the scratch folder.
+sed "s|/var/lib/fwhub|$work|g" "$root/nginx/fwhub.conf" >"$work/site.conf"
 cat >"$work/nginx.conf" <<NGINX
 pid $work/nginx.pid;
 error_log $work/error.log;
@@ -16,7 +18,7 @@ http {
     uwsgi_temp_path $work/uwsgi;
     scgi_temp_path $work/scgi;
     access_log off;
-    include $root/nginx/fwhub.conf;
+    include $work/site.conf;
 }
 NGINX
 output=$(nginx -t -p "$work" -c "$work/nginx.conf" -e "$work/error.log" 2>&1) || { echo "$output"; exit 1; }

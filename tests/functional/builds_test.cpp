@@ -246,6 +246,9 @@ BOOST_AUTO_TEST_CASE(failures_inside_the_build_carry_the_spec_texts) {
     BOOST_TEST(failed.json.HasMember("stderr"));
     // A failed build is reported as failed on a new POST too, without building again.
     BOOST_TEST(post_build(item.body).status == 500);
+    // Failures are not cached by nginx: each poll reaches the API.
+    const Answer again = get_build(queued.json["request_hash"].GetString());
+    BOOST_TEST(header(again, "X-Request-Id") != header(failed, "X-Request-Id"));
   }
 }
 
@@ -261,6 +264,15 @@ BOOST_AUTO_TEST_CASE(head_get_and_wrong_methods) {
   BOOST_TEST(head->body.empty());
   BOOST_TEST(head->get_header_value("X-Imagebuilder-Status") == "done");
   BOOST_TEST(head->get_header_value("Content-Type") == "application/json");
+
+  // A finished build is answered by nginx's cache: the API's request id of the first answer repeats.
+  const auto first = client.Get("/api/v1/build/" + hash);
+  const auto second = client.Get("/api/v1/build/" + hash);
+  BOOST_REQUIRE(first && second);
+  BOOST_TEST(first->get_header_value("X-Request-Id") == second->get_header_value("X-Request-Id"));
+  BOOST_TEST(first->body == second->body);
+  BOOST_TEST(second->get_header_value("X-Imagebuilder-Status") == "done");
+  BOOST_TEST(second->get_header_value("Access-Control-Allow-Origin") == "*");
 
   const std::string unknown(64, 'a');
   const Answer missing = get_build(unknown);

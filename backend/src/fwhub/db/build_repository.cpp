@@ -11,7 +11,8 @@ constexpr const char* kFind =
     "SELECT b.request_hash, b.status, b.imagebuilder_status, b.request_json, b.version, b.target, b.profile,"
     " b.client, DATE_FORMAT(b.enqueued_at, '%Y-%m-%dT%H:%i:%s.%fZ'),"
     " IF(b.status = 'queued', (SELECT COUNT(*) FROM builds q WHERE q.status = 'queued' AND q.id <= b.id), 0),"
-    " b.result_json, b.detail, b.stdout, b.stderr"
+    " b.result_json, b.detail, b.stdout, b.stderr,"
+    " IFNULL(TIMESTAMPDIFF(SECOND, NOW(3), b.expires_at), 0)"
     " FROM builds b WHERE b.request_hash = ? AND (b.expires_at IS NULL OR b.expires_at > NOW(3))";
 constexpr const char* kPending = "SELECT COUNT(*) FROM builds WHERE status IN ('queued', 'running')";
 constexpr const char* kDeleteExpiredOne =
@@ -98,6 +99,7 @@ std::optional<domain::build::BuildRecord> BuildRepository::find(const std::strin
     record.detail = nullable(*row, 12);
     record.stdout_text = nullable(*row, 13);
     record.stderr_text = nullable(*row, 14);
+    record.seconds_left = row->getInt(15);
     return record;
   });
 }

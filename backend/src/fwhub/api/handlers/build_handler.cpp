@@ -86,6 +86,11 @@ Response build_response(const BuildRecord& build) {
   response.header("X-Imagebuilder-Status", step);
   response.header("X-Queue-Position", std::to_string(build.status == BuildStatus::kQueued ? build.queue_position : 0));
   response.header("Cache-Control", "no-store");
+  if (build.status == BuildStatus::kDone && build.seconds_left > 0) {
+    // A finished build never changes until it expires: nginx keeps it that long (fastcgi_cache,
+    // keyed by URI) and answers repeated polls itself. The header does not reach clients.
+    response.header("X-Accel-Expires", std::to_string(build.seconds_left));
+  }
   return response;
 }
 

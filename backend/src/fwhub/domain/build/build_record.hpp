@@ -25,6 +25,7 @@ struct BuildRecord {
   std::string detail;       // failed: "Error: ..."
   std::string stdout_text;
   std::string stderr_text;
+  int seconds_left = 0;  // until a finished build expires
 };
 
 struct NewBuild {
