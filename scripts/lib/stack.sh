@@ -104,6 +104,8 @@ lease_seconds = ${STACK_LEASE_SECONDS:-30}
 [build]
 allow_defaults = true
 job_timeout_seconds = ${STACK_BUILD_TIMEOUT:-600}
+max_parallel = ${STACK_BUILD_PARALLEL:-2}
+max_pending_jobs = ${STACK_MAX_PENDING:-200}
 
 [log]
 level = "info"
