@@ -1,12 +1,17 @@
 #!/usr/bin/python3
 """Tests of the local mirror generator: counts, true checksums, valid signatures, resolvable
-dependencies, ABI names, image metadata and reproducible output."""
+dependencies, ABI names, image metadata and reproducible output; and of the test ImageBuilder it
+ships (make info / manifest / image against the mirror served over HTTP)."""
+import functools
 import hashlib
+import http.server
 import json
 import pathlib
 import subprocess
 import sys
+import tarfile
 import tempfile
+import threading
 import unittest
 
 HERE = pathlib.Path(__file__).resolve().parent
@@ -110,6 +115,65 @@ class MirrorTest(unittest.TestCase):
                 abi = [e for e in stanzas if e["Package"] == "libubus20230605"][0]
                 self.assertEqual(abi["ABIVersion"], "20230605")
                 self.assertIn("wpad-openssl", [e for e in stanzas if e["Package"] == "wpad-mbedtls"][0]["Conflicts"])
+
+    def test_imagebuilder_speaks_the_make_interface(self):
+        target_dir = self.out / "releases" / "23.05.4" / "targets" / "ath79" / "generic"
+        sums = dict(reversed(line.split(" *", 1)) for line in (target_dir / "sha256sums").read_text().splitlines())
+        archive = [name for name in sums if name.startswith("openwrt-imagebuilder-")]
+        self.assertEqual(archive, ["openwrt-imagebuilder-23.05.4-ath79-generic.Linux-x86_64.tar.xz"])
+        self.assertEqual(sums[archive[0]], hashlib.sha256((target_dir / archive[0]).read_bytes()).hexdigest())
+        handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(self.out))
+        handler.log_message = lambda *args: None
+        server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+        threading.Thread(target=server.serve_forever, daemon=True).start()
+        self.addCleanup(server.shutdown)
+        work = pathlib.Path(self.tmp.name) / "ib"
+        with tarfile.open(target_dir / archive[0]) as tar:
+            tar.extractall(work)
+        top = work / archive[0].replace(".tar.xz", "")
+        conf = top / "repositories.conf"
+        conf.write_text(conf.read_text().replace("https://downloads.openwrt.org",
+                                                 "http://127.0.0.1:%d" % server.server_port))
+
+        def make(*args):
+            return subprocess.run(["make", "-s"] + list(args), cwd=top, capture_output=True, text=True)
+
+        info = make("info")
+        self.assertEqual(info.returncode, 0, info.stderr)
+        self.assertIn('Current Revision: "r24012-d8dd03c46f"', info.stdout)
+        self.assertIn("tplink_archer-c7-v5:\n", info.stdout)
+        manifest = make("manifest", "PROFILE=tplink_archer-c7-v5", "PACKAGES=luci -dnsmasq dnsmasq-full", "STRIP_ABI=1")
+        self.assertEqual(manifest.returncode, 0, manifest.stderr)
+        names = {line.split(" - ")[0] for line in manifest.stdout.splitlines()}
+        self.assertTrue({"luci", "luci-base", "dnsmasq-full", "libubus", "kmod-ath10k-ct"} <= names)
+        self.assertNotIn("dnsmasq", names)
+        unknown = make("manifest", "PROFILE=tplink_archer-c7-v5", "PACKAGES=no-such-thing")
+        self.assertNotEqual(unknown.returncode, 0)
+        self.assertIn("Cannot install package no-such-thing.", unknown.stderr)
+        conflict = make("manifest", "PROFILE=tplink_archer-c7-v5", "PACKAGES=dnsmasq-full")
+        self.assertIn("The following packages conflict with dnsmasq-full:", conflict.stderr)
+        too_big = make("image", "PROFILE=tplink_archer-c7-v5", "PACKAGES=huge-data-package",
+                       "BIN_DIR=%s" % (work / "big"))
+        self.assertNotEqual(too_big.returncode, 0)
+        self.assertIn("is too big", too_big.stderr)
+        files = work / "files" / "etc" / "uci-defaults"
+        files.mkdir(parents=True)
+        (files / "99-asu-defaults").write_text("echo first boot\n")
+        out = work / "out"
+        image = make("image", "PROFILE=tplink_archer-c7-v5", "PACKAGES=tcpdump", "EXTRA_IMAGE_NAME=abc",
+                     "BIN_DIR=%s" % out, "FILES=%s" % (work / "files"))
+        self.assertEqual(image.returncode, 0, image.stderr)
+        result = json.loads((out / "profiles.json").read_text())
+        images = result["profiles"]["tplink_archer-c7-v5"]["images"]
+        self.assertEqual(len(images), 3)
+        for entry in images:
+            self.assertIn("-abc-", entry["name"])
+            blob = (out / entry["name"]).read_bytes()
+            self.assertEqual(hashlib.sha256(blob).hexdigest(), entry["sha256"])
+            rootfs = openwrt_image.read_rootfs(blob)
+            self.assertEqual(rootfs["etc/uci-defaults/99-asu-defaults"], b"echo first boot\n")
+            self.assertIn(b"Package: tcpdump\n", rootfs["usr/lib/opkg/status"])
+            self.assertEqual(openwrt_image.read_metadata(blob)["version"]["board"], "tplink_archer-c7-v5")
 
     def test_output_is_reproducible(self):
         again = pathlib.Path(self.tmp.name) / "again"
