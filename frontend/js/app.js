@@ -711,6 +711,8 @@ function renderBuildView() {
       $('build-error').textContent = view.message;
       $('build-stdout').textContent = view.stdout || '';
       $('build-stderr').textContent = view.stderr || '';
+      $('build-stdout-box').hidden = !view.stdout;
+      $('build-stderr-box').hidden = !view.stderr;
       $('build-output').hidden = !(view.stdout || view.stderr);
       $('build-failure').hidden = false;
       break;
