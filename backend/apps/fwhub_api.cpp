@@ -1,6 +1,9 @@
 // fwhub-api: the FastCGI process pool behind nginx.
 #include <spdlog/spdlog.h>
 
+#include <mutex>
+#include <thread>
+
 #include "fwhub/api/fcgi_server.hpp"
 #include "fwhub/api/routes.hpp"
 #include "fwhub/common/cli.hpp"
@@ -15,8 +18,12 @@ namespace {
 // The services of one API thread, sharing its database connection.
 class ApiThread final : public fwhub::api::ThreadServices {
  public:
-  ApiThread(const fwhub::Config& config, fwhub::service::HealthCache& health_cache)
-      : config_(config), connection_(config.database), health_(connection_, health_cache) {}
+  ApiThread(const fwhub::Config& config, fwhub::service::HealthCache& health_cache,
+            fwhub::domain::build::StatsBuffer& stats)
+      : config_(config),
+        connection_(config.database),
+        health_(connection_, health_cache),
+        build_store_(connection_, &stats) {}
   fwhub::api::Context& context() override { return context_; }
 
  private:
@@ -24,10 +31,21 @@ class ApiThread final : public fwhub::api::ThreadServices {
   fwhub::db::Connection connection_;
   fwhub::service::HealthService health_;
   fwhub::db::CatalogRepository catalog_{connection_};
-  fwhub::db::BuildRepository build_store_{connection_};
+  fwhub::db::BuildRepository build_store_;
   fwhub::service::BuildService builds_{catalog_, build_store_, config_};
   fwhub::api::Context context_{health_, catalog_, builds_, config_};
 };
+
+// Writes the worker's gathered build statistics every second; what a killed worker held (at
+// most one second of counts) is lost.
+[[noreturn]] void flush_statistics(const fwhub::Config& config, fwhub::domain::build::StatsBuffer& stats) {
+  fwhub::db::Connection connection(config.database);
+  fwhub::db::BuildRepository builds(connection);
+  for (;;) {
+    std::this_thread::sleep_for(std::chrono::seconds(1));
+    builds.flush(stats);
+  }
+}
 
 }  // namespace
 
@@ -48,8 +66,14 @@ int main(int argc, char** argv) {
     const fwhub::SteadyClock clock;
     // Shared by the threads of a worker process (each forked worker has its own copy).
     fwhub::service::HealthCache health_cache(clock, std::chrono::milliseconds(config.api.health_check_interval_ms));
-    return fwhub::api::run_fcgi_pool(
-        options, router, [&config, &health_cache] { return std::make_unique<ApiThread>(config, health_cache); });
+    // Build statistics: gathered per worker process, written once a second by its own thread.
+    fwhub::domain::build::StatsBuffer stats(clock, std::chrono::seconds(1));
+    std::once_flag flusher_started;  // per worker: the factory first runs after the fork
+    return fwhub::api::run_fcgi_pool(options, router, [&config, &health_cache, &stats, &flusher_started] {
+      std::call_once(flusher_started,
+                     [&config, &stats] { std::thread(flush_statistics, config, std::ref(stats)).detach(); });
+      return std::make_unique<ApiThread>(config, health_cache, stats);
+    });
   } catch (const std::exception& error) {
     spdlog::critical("fwhub-api: {}", error.what());
     return 1;

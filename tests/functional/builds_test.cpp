@@ -11,6 +11,7 @@
 #include <filesystem>
 #include <fstream>
 #include <random>
+#include <regex>
 #include <set>
 #include <sstream>
 #include <thread>
@@ -421,4 +422,58 @@ BOOST_AUTO_TEST_CASE(a_tampered_imagebuilder_is_refused) {
     BOOST_TEST(detail(failed).find("sha256 differs from the signed sha256sums") != std::string::npos,
                failed.body.substr(0, 300));
   }
+}
+
+BOOST_AUTO_TEST_CASE(statistics_count_requests_packages_and_errors) {
+  const Stack stack;
+  auto client = stack.client();
+  const auto total = [&](const std::string& label) {
+    const auto result = client.Get("/api/v1/builds-per-day");
+    BOOST_REQUIRE(result && result->status == 200);
+    rapidjson::Document document;
+    document.Parse(result->body.c_str());
+    BOOST_REQUIRE(document["labels"].Size() == 30U);
+    long long sum = 0;
+    for (const auto& dataset : document["datasets"].GetArray()) {
+      if (dataset["label"].GetString() == label) {
+        BOOST_REQUIRE(dataset["data"].Size() == 30U);
+        sum = dataset["data"][29].GetInt64();  // today
+      }
+    }
+    return sum;
+  };
+  const long long requests_before = total("Requests");
+  const long long hits_before = total("Cache-Hits");
+  const std::string body = unique_request(R"("wol","bash")");
+  for (int i = 0; i < 5; ++i) {
+    post_build(body);
+  }
+  // Counts are gathered per API worker and written once a second.
+  const auto deadline = std::chrono::steady_clock::now() + 10s;
+  while ((total("Requests") < requests_before + 5 || total("Cache-Hits") < hits_before + 4) &&
+         std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(200ms);
+  }
+  BOOST_TEST(total("Requests") >= requests_before + 5);
+  BOOST_TEST(total("Cache-Hits") >= hits_before + 4);
+
+  const auto top = client.Get("/api/v1/top-packages?branch=23.05&n=1000");
+  BOOST_REQUIRE(top && top->status == 200);
+  BOOST_TEST(top->body.find("[\"wol\",") != std::string::npos, top->body.substr(0, 300));
+  const auto bad = client.Get("/api/v1/top-packages?branch=23.05&n=0");
+  BOOST_REQUIRE(bad);
+  BOOST_TEST(bad->status == 400);
+  BOOST_TEST(bad->body.find("\"status\":400") != std::string::npos);
+
+  const auto versions = client.Get("/api/v1/builds-by-version");
+  BOOST_REQUIRE(versions && versions->status == 200);
+  BOOST_TEST(versions->body.find("\"label\":\"23.05.4\"") != std::string::npos);
+
+  const Answer failed = wait_build(post_build(unique_request(R"("dnsmasq-full")")).json["request_hash"].GetString());
+  BOOST_REQUIRE(failed.status == 500);
+  const auto errors = client.Get("/api/v1/build-errors");
+  BOOST_REQUIRE(errors && errors->status == 200);
+  BOOST_TEST(errors->get_header_value("Content-Type").starts_with("text/plain"));
+  BOOST_TEST(errors->body.find("conflicts (dnsmasq-full, dnsmasq)") != std::string::npos);
+  BOOST_TEST(!std::regex_search(errors->body, std::regex("[0-9a-f]{64}")));
 }

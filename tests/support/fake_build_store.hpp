@@ -2,6 +2,8 @@
 #pragma once
 
 #include <map>
+#include <string>
+#include <vector>
 
 #include "fwhub/domain/build/build_record.hpp"
 
@@ -37,8 +39,23 @@ class FakeBuildStore final : public domain::build::BuildStore {
     ++events[event];
   }
 
+  void count_packages(const std::string& branch, const std::vector<std::string>& names) override {
+    for (const auto& name : names) {
+      ++packages[branch + " " + name];
+    }
+  }
+  std::vector<domain::build::DailyCount> events_per_day(int /*days*/) override { return daily; }
+  std::vector<domain::build::DailyCount> requests_per_version(int /*days*/) override { return daily; }
+  std::vector<domain::build::PackageCount> top_packages(const std::string& /*branch*/, int /*limit*/) override {
+    return {};
+  }
+  std::vector<domain::build::FailedBuild> recent_failures(int /*limit*/) override { return failures; }
+
   std::map<std::string, domain::build::BuildRecord> builds;
   std::map<domain::build::BuildEvent, int> events;
+  std::map<std::string, int> packages;
+  std::vector<domain::build::DailyCount> daily;
+  std::vector<domain::build::FailedBuild> failures;
 };
 
 }  // namespace fwhub::testing

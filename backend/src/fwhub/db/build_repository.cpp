@@ -3,9 +3,22 @@
 
 #include <cppconn/exception.h>
 #include <cppconn/statement.h>
+#include <spdlog/spdlog.h>
+
+#include <array>
+#include <ctime>
 
 namespace fwhub::db {
 namespace {
+
+std::string utc_day() {
+  const std::time_t now = std::time(nullptr);
+  std::tm utc{};
+  gmtime_r(&now, &utc);
+  std::array<char, 16> text{};
+  std::strftime(text.data(), text.size(), "%Y-%m-%d", &utc);
+  return text.data();
+}
 
 constexpr const char* kFind =
     "SELECT b.request_hash, b.status, b.imagebuilder_status, b.request_json, b.version, b.target, b.profile,"
@@ -24,8 +37,24 @@ constexpr const char* kInsertJob =
     " VALUES ('build', ?, 0, 3, NOW(3), ?)";
 constexpr const char* kCount =
     "INSERT INTO build_stats (day, event, version, target, profile, client, count, seconds)"
-    " VALUES (UTC_DATE(), ?, ?, ?, ?, ?, 1, ?)"
-    " ON DUPLICATE KEY UPDATE count = count + 1, seconds = seconds + VALUES(seconds)";
+    " VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
+    " ON DUPLICATE KEY UPDATE count = count + VALUES(count), seconds = seconds + VALUES(seconds)";
+constexpr const char* kCountPackage =
+    "INSERT INTO build_package_stats (day, branch, package, count) VALUES (UTC_DATE(), ?, ?, 1)"
+    " ON DUPLICATE KEY UPDATE count = count + 1";
+constexpr const char* kEventsPerDay =
+    "SELECT DATE_FORMAT(day, '%Y-%m-%d'), event, SUM(count) FROM build_stats"
+    " WHERE day > UTC_DATE() - INTERVAL ? DAY GROUP BY day, event";
+constexpr const char* kRequestsPerVersion =
+    "SELECT DATE_FORMAT(day, '%Y-%m-%d'), version, SUM(count) FROM build_stats"
+    " WHERE event = 'request' AND day > UTC_DATE() - INTERVAL ? DAY GROUP BY day, version";
+constexpr const char* kTopPackages =
+    "SELECT package, SUM(count) AS total FROM build_package_stats WHERE branch = ?"
+    " AND day > UTC_DATE() - INTERVAL 30 DAY GROUP BY package ORDER BY total DESC, package LIMIT ?";
+constexpr const char* kRecentFailures =
+    "SELECT DATE_FORMAT(finished_at, '%Y-%m-%dT%H:%i:%sZ'), version, target, profile, IFNULL(detail, '')"
+    " FROM builds WHERE status = 'failed' AND (expires_at IS NULL OR expires_at > NOW(3))"
+    " ORDER BY finished_at DESC LIMIT ?";
 constexpr const char* kSetStep =
     "UPDATE builds SET status = 'running', imagebuilder_status = ?, started_at = IFNULL(started_at, NOW(3))"
     " WHERE request_hash = ?";
@@ -143,15 +172,104 @@ bool BuildRepository::create(const domain::build::NewBuild& build) {
 }
 
 void BuildRepository::count(domain::build::BuildEvent event, const domain::build::NewBuild& build, double seconds) {
+  const std::string day = utc_day();
+  if (buffer_ == nullptr) {
+    write_stats({{day, event, build.version, build.target, build.profile, build.client, 1, seconds}});
+    return;
+  }
+  buffer_->add(event, build, seconds, day);
+}
+
+void BuildRepository::count_packages(const std::string& branch, const std::vector<std::string>& packages) {
+  with_connection(connection_, [&](Connection& c) {
+    auto insert = c.prepare(kCountPackage);
+    for (const auto& package : packages) {
+      insert->setString(1, branch);
+      insert->setString(2, package);
+      insert->executeUpdate();
+    }
+  });
+}
+
+namespace {
+
+std::vector<domain::build::DailyCount> daily(Connection& connection, const char* sql, int days) {
+  return with_connection(connection, [&](Connection& c) {
+    auto select = c.prepare(sql);
+    select->setInt(1, days);
+    std::unique_ptr<sql::ResultSet> row(select->executeQuery());
+    std::vector<domain::build::DailyCount> out;
+    while (row->next()) {
+      out.push_back({row->getString(1), row->getString(2), row->getInt64(3)});
+    }
+    return out;
+  });
+}
+
+}  // namespace
+
+std::vector<domain::build::DailyCount> BuildRepository::events_per_day(int days) {
+  return daily(connection_, kEventsPerDay, days);
+}
+
+std::vector<domain::build::DailyCount> BuildRepository::requests_per_version(int days) {
+  return daily(connection_, kRequestsPerVersion, days);
+}
+
+std::vector<domain::build::PackageCount> BuildRepository::top_packages(const std::string& branch, int limit) {
+  return with_connection(connection_, [&](Connection& c) {
+    auto select = c.prepare(kTopPackages);
+    select->setString(1, branch);
+    select->setInt(2, limit);
+    std::unique_ptr<sql::ResultSet> row(select->executeQuery());
+    std::vector<domain::build::PackageCount> out;
+    while (row->next()) {
+      out.push_back({row->getString(1), row->getInt64(2)});
+    }
+    return out;
+  });
+}
+
+std::vector<domain::build::FailedBuild> BuildRepository::recent_failures(int limit) {
+  return with_connection(connection_, [&](Connection& c) {
+    auto select = c.prepare(kRecentFailures);
+    select->setInt(1, limit);
+    std::unique_ptr<sql::ResultSet> row(select->executeQuery());
+    std::vector<domain::build::FailedBuild> out;
+    while (row->next()) {
+      out.push_back({row->getString(1), row->getString(2), row->getString(3), row->getString(4), row->getString(5)});
+    }
+    return out;
+  });
+}
+
+void BuildRepository::flush(domain::build::StatsBuffer& buffer) {
+  const auto rows = buffer.take_due();
+  if (rows.empty()) {
+    return;
+  }
+  try {
+    write_stats(rows);
+  } catch (const Error& error) {
+    buffer.restore(rows);  // kept for the next batch
+    spdlog::warn("build statistics not written yet: {}", error.what());
+  }
+}
+
+void BuildRepository::write_stats(const std::vector<domain::build::StatsRow>& rows) {
   with_connection(connection_, [&](Connection& c) {
     auto insert = c.prepare(kCount);
-    insert->setString(1, event_name(event));
-    insert->setString(2, build.version);
-    insert->setString(3, build.target);
-    insert->setString(4, build.profile);
-    insert->setString(5, build.client);
-    insert->setDouble(6, seconds);
-    insert->executeUpdate();
+    for (const auto& row : rows) {
+      insert->setString(1, row.day);
+      insert->setString(2, event_name(row.event));
+      insert->setString(3, row.version);
+      insert->setString(4, row.target);
+      insert->setString(5, row.profile);
+      insert->setString(6, row.client);
+      insert->setInt64(7, row.count);
+      insert->setDouble(8, row.seconds);
+      insert->executeUpdate();
+    }
   });
 }
 

@@ -133,6 +133,7 @@ domain::build::BuildRecord BuildService::submit(const domain::build::BuildReques
   }
   if (builds_.create(build)) {
     builds_.count(domain::build::BuildEvent::kCacheMiss, build, 0);
+    builds_.count_packages(domain::catalog::find_branch(request.version, config_.catalog.branches)->name, wanted);
   }
   auto created = builds_.find(build.request_hash);
   if (!created) {

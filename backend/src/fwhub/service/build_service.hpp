@@ -19,6 +19,12 @@ class BuildService {
   domain::build::BuildRecord submit(const domain::build::BuildRequest& request);
   std::optional<domain::build::BuildRecord> find(const std::string& request_hash) { return builds_.find(request_hash); }
   int queue_length() { return builds_.pending(); }
+  std::vector<domain::build::DailyCount> events_per_day(int days) { return builds_.events_per_day(days); }
+  std::vector<domain::build::DailyCount> requests_per_version(int days) { return builds_.requests_per_version(days); }
+  std::vector<domain::build::PackageCount> top_packages(const std::string& branch, int limit) {
+    return builds_.top_packages(branch, limit);
+  }
+  std::vector<domain::build::FailedBuild> recent_failures(int limit) { return builds_.recent_failures(limit); }
 
  private:
   // The profile id the request's profile stands for, or throws the 400 "Unsupported profile".

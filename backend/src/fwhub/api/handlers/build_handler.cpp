@@ -154,14 +154,4 @@ Response handle_build_poll(const Request& request, Context& context) {
   return build_response(*build);
 }
 
-Response handle_stats(const Request& /*request*/, Context& context) {
-  const int queue = context.builds.queue_length();
-  return json_response(200, [&](JsonWriter& w) {
-    w.StartObject();
-    w.Key("queue_length");
-    w.Int(queue);
-    w.EndObject();
-  });
-}
-
 }  // namespace fwhub::api

@@ -9,6 +9,5 @@ namespace fwhub::api {
 
 Response handle_build_submit(const Request& request, Context& context);
 Response handle_build_poll(const Request& request, Context& context);
-Response handle_stats(const Request& request, Context& context);
 
 }  // namespace fwhub::api

@@ -5,6 +5,7 @@
 #include <chrono>
 #include <optional>
 #include <string>
+#include <vector>
 
 namespace fwhub::domain::build {
 
@@ -39,6 +40,26 @@ struct NewBuild {
 
 enum class BuildEvent { kRequest, kCacheHit, kCacheMiss, kSuccess, kFailure };
 
+// One cell of a daily statistics series: `key` is an event name or a version.
+struct DailyCount {
+  std::string day;  // YYYY-MM-DD
+  std::string key;
+  long long count = 0;
+};
+
+struct PackageCount {
+  std::string package;
+  long long count = 0;
+};
+
+struct FailedBuild {
+  std::string finished_at;  // ISO 8601, UTC
+  std::string version;
+  std::string target;
+  std::string profile;
+  std::string detail;
+};
+
 class BuildStore {
  public:
   virtual ~BuildStore() = default;
@@ -50,6 +71,14 @@ class BuildStore {
   // hash); false when another request created it first.
   virtual bool create(const NewBuild& build) = 0;
   virtual void count(BuildEvent event, const NewBuild& build, double seconds) = 0;
+  // Counts the packages a new build asked for, per branch (top-packages).
+  virtual void count_packages(const std::string& branch, const std::vector<std::string>& packages) = 0;
+  // Statistics of the last `days` days (today included).
+  virtual std::vector<DailyCount> events_per_day(int days) = 0;
+  virtual std::vector<DailyCount> requests_per_version(int days) = 0;
+  virtual std::vector<PackageCount> top_packages(const std::string& branch, int limit) = 0;
+  // Failed builds still kept, newest first.
+  virtual std::vector<FailedBuild> recent_failures(int limit) = 0;
 };
 
 }  // namespace fwhub::domain::build
