@@ -19,11 +19,12 @@ namespace {
 class ApiThread final : public fwhub::api::ThreadServices {
  public:
   ApiThread(const fwhub::Config& config, fwhub::service::HealthCache& health_cache,
-            fwhub::domain::build::StatsBuffer& stats)
+            fwhub::domain::build::StatsBuffer& stats, fwhub::service::DoneBuildCache& done_builds)
       : config_(config),
         connection_(config.database),
         health_(connection_, health_cache),
-        build_store_(connection_, &stats) {}
+        build_store_(connection_, &stats),
+        builds_(catalog_, build_store_, config_, &done_builds) {}
   fwhub::api::Context& context() override { return context_; }
 
  private:
@@ -32,7 +33,7 @@ class ApiThread final : public fwhub::api::ThreadServices {
   fwhub::service::HealthService health_;
   fwhub::db::CatalogRepository catalog_{connection_};
   fwhub::db::BuildRepository build_store_;
-  fwhub::service::BuildService builds_{catalog_, build_store_, config_};
+  fwhub::service::BuildService builds_;
   fwhub::api::Context context_{health_, catalog_, builds_, config_};
 };
 
@@ -68,11 +69,13 @@ int main(int argc, char** argv) {
     fwhub::service::HealthCache health_cache(clock, std::chrono::milliseconds(config.api.health_check_interval_ms));
     // Build statistics: gathered per worker process, written once a second by its own thread.
     fwhub::domain::build::StatsBuffer stats(clock, std::chrono::seconds(1));
+    // Finished builds by request, for repeated POSTs (a few MB per worker at most).
+    fwhub::service::DoneBuildCache done_builds(clock, 1000);
     std::once_flag flusher_started;  // per worker: the factory first runs after the fork
-    return fwhub::api::run_fcgi_pool(options, router, [&config, &health_cache, &stats, &flusher_started] {
+    return fwhub::api::run_fcgi_pool(options, router, [&config, &health_cache, &stats, &done_builds, &flusher_started] {
       std::call_once(flusher_started,
                      [&config, &stats] { std::thread(flush_statistics, config, std::ref(stats)).detach(); });
-      return std::make_unique<ApiThread>(config, health_cache, stats);
+      return std::make_unique<ApiThread>(config, health_cache, stats, done_builds);
     });
   } catch (const std::exception& error) {
     spdlog::critical("fwhub-api: {}", error.what());

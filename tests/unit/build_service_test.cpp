@@ -126,3 +126,42 @@ BOOST_AUTO_TEST_CASE(repository_allow_list_matches_scheme_host_and_path) {
   BOOST_TEST(!service::repository_allowed("https://downloads.example.org/feeds/../x", allowed));
   BOOST_TEST(!service::repository_allowed("https://downloads.example.org/feeds/x", {}));
 }
+
+namespace {
+
+class ManualClock final : public Clock {
+ public:
+  [[nodiscard]] std::chrono::steady_clock::time_point now() const override { return now_; }
+  void advance(std::chrono::seconds by) { now_ += by; }
+
+ private:
+  std::chrono::steady_clock::time_point now_{std::chrono::hours(1)};
+};
+
+}  // namespace
+
+BOOST_FIXTURE_TEST_CASE(finished_builds_are_answered_from_the_cache_until_they_expire, Fixture) {
+  ManualClock clock;
+  service::DoneBuildCache cache(clock, 10);
+  service::BuildService builds(catalog, store, config, &cache);
+  const auto queued = builds.submit(request({{"packages", R"(["luci"])"}}));
+  BOOST_TEST((queued.status == BuildStatus::kQueued));
+  // Not cached while queued: a second POST reads the store.
+  BOOST_TEST((builds.submit(request({{"packages", R"(["luci"])"}})).status == BuildStatus::kQueued));
+  auto& stored = store.builds.at(queued.request_hash);
+  stored.status = BuildStatus::kDone;
+  stored.seconds_left = 60;
+  BOOST_TEST((builds.submit(request({{"packages", R"(["luci"])"}})).status == BuildStatus::kDone));
+  // From now on the catalog and the store are not asked: the version may even vanish.
+  catalog.codes.clear();
+  store.builds.clear();
+  const int hits = store.events[BuildEvent::kCacheHit];
+  const auto cached = builds.submit(request({{"packages", R"(["luci"])"}}));
+  BOOST_TEST((cached.status == BuildStatus::kDone));
+  BOOST_TEST(cached.request_hash == queued.request_hash);
+  BOOST_TEST(store.events[BuildEvent::kCacheHit] == hits + 1);
+  // Once the build has expired, the request goes through every check again.
+  clock.advance(std::chrono::seconds(61));
+  BOOST_TEST(error_of(request({{"packages", R"(["luci"])"}})).find("Unsupported version") != std::string::npos);
+  BOOST_CHECK_THROW(builds.submit(request({{"packages", R"(["luci"])"}})), Error);
+}

@@ -84,6 +84,18 @@ domain::build::BuildRecord BuildService::submit(const domain::build::BuildReques
   if (domain::catalog::find_branch(request.version, config_.catalog.branches) == nullptr) {
     throw Error(Code::kInvalidArgument, "Unsupported branch: " + request.version);
   }
+  // The request exactly as it arrived (profile not yet mapped): a finished build of it is
+  // answered from the process's cache, without catalog checks or database reads.
+  const std::string arrival_key = domain::build::request_hash(request, request.profile);
+  if (done_cache_ != nullptr) {
+    if (auto done = done_cache_->find(arrival_key)) {
+      const domain::build::NewBuild counted{
+          done->request_hash, "", done->version, done->target, done->profile, request.client.value_or("unknown/0")};
+      builds_.count(domain::build::BuildEvent::kRequest, counted, 0);
+      builds_.count(domain::build::BuildEvent::kCacheHit, counted, 0);
+      return *done;
+    }
+  }
   if (!catalog_.has_version(request.version)) {
     catalog_.request_refresh();
     throw Error(Code::kInvalidArgument, "Unsupported version: " + request.version);
@@ -124,6 +136,9 @@ domain::build::BuildRecord BuildService::submit(const domain::build::BuildReques
   builds_.count(domain::build::BuildEvent::kRequest, build, 0);
   if (auto existing = builds_.find(build.request_hash)) {
     builds_.count(domain::build::BuildEvent::kCacheHit, build, 0);
+    if (done_cache_ != nullptr) {
+      done_cache_->store(arrival_key, *existing);
+    }
     return *existing;
   }
   const int pending = builds_.pending();

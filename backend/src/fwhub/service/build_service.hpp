@@ -6,13 +6,17 @@
 #include "fwhub/domain/build/build_record.hpp"
 #include "fwhub/domain/build/build_request.hpp"
 #include "fwhub/service/catalog_queries.hpp"
+#include "fwhub/service/done_build_cache.hpp"
 
 namespace fwhub::service {
 
 class BuildService {
  public:
-  BuildService(CatalogQueries& catalog, domain::build::BuildStore& builds, const Config& config)
-      : catalog_(catalog), builds_(builds), config_(config) {}
+  // `done_cache` (optional, shared by a process's threads) answers repeated requests for
+  // finished builds.
+  BuildService(CatalogQueries& catalog, domain::build::BuildStore& builds, const Config& config,
+               DoneBuildCache* done_cache = nullptr)
+      : catalog_(catalog), builds_(builds), config_(config), done_cache_(done_cache) {}
 
   // Throws Error: kInvalidArgument (400, upstream's texts), kUnprocessable (422, unknown
   // packages), kResourceExhausted (queue full: 529 in the API).
@@ -34,6 +38,7 @@ class BuildService {
   CatalogQueries& catalog_;
   domain::build::BuildStore& builds_;
   const Config& config_;
+  DoneBuildCache* done_cache_;
 };
 
 // True when `url` has the scheme and host of an allow-list entry and a path under its path.
