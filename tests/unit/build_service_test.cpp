@@ -9,9 +9,12 @@
 #include "fwhub/service/build_service.hpp"
 #include "support/fake_build_store.hpp"
 #include "support/fake_catalog.hpp"
+#include "support/manual_clock.hpp"
 
 using namespace fwhub;
 using namespace fwhub::domain::build;
+
+using fwhub::testing::ManualClock;
 
 namespace {
 
@@ -126,19 +129,6 @@ BOOST_AUTO_TEST_CASE(repository_allow_list_matches_scheme_host_and_path) {
   BOOST_TEST(!service::repository_allowed("https://downloads.example.org/feeds/../x", allowed));
   BOOST_TEST(!service::repository_allowed("https://downloads.example.org/feeds/x", {}));
 }
-
-namespace {
-
-class ManualClock final : public Clock {
- public:
-  [[nodiscard]] std::chrono::steady_clock::time_point now() const override { return now_; }
-  void advance(std::chrono::seconds by) { now_ += by; }
-
- private:
-  std::chrono::steady_clock::time_point now_{std::chrono::hours(1)};
-};
-
-}  // namespace
 
 BOOST_FIXTURE_TEST_CASE(finished_builds_are_answered_from_the_cache_until_they_expire, Fixture) {
   ManualClock clock;

@@ -3,20 +3,14 @@
 #include <boost/test/unit_test.hpp>
 
 #include "fwhub/service/health_service.hpp"
+#include "support/manual_clock.hpp"
 
 using namespace fwhub;
 using namespace std::chrono_literals;
 
+using fwhub::testing::ManualClock;
+
 namespace {
-
-class ManualClock final : public Clock {
- public:
-  [[nodiscard]] std::chrono::steady_clock::time_point now() const override { return now_; }
-  void advance(std::chrono::milliseconds by) { now_ += by; }
-
- private:
-  std::chrono::steady_clock::time_point now_{};
-};
 
 class CountingProbe final : public service::DatabaseProbe {
  public:

@@ -4,19 +4,13 @@
 #include <boost/test/unit_test.hpp>
 
 #include "fwhub/domain/build/stats_buffer.hpp"
+#include "support/manual_clock.hpp"
 
 using namespace fwhub::domain::build;
 
+using fwhub::testing::ManualClock;
+
 namespace {
-
-class ManualClock final : public fwhub::Clock {
- public:
-  [[nodiscard]] std::chrono::steady_clock::time_point now() const override { return now_; }
-  void advance(std::chrono::milliseconds by) { now_ += by; }
-
- private:
-  std::chrono::steady_clock::time_point now_ = std::chrono::steady_clock::time_point{} + std::chrono::hours(1);
-};
 
 NewBuild build_of(const std::string& profile) {
   return {"hash", "{}", "23.05.4", "ath79/generic", profile, "auc/0.3.2"};
