@@ -183,6 +183,10 @@ BOOST_AUTO_TEST_CASE(every_semantic_check_answers_with_its_status_and_text) {
     std::string detail;
   };
   const std::string long_defaults(20481, 'x');
+  std::string huge_array;
+  for (int i = 0; i < 5000; ++i) {
+    huge_array += (i == 0 ? "\"p" : ",\"p") + std::to_string(i) + "\"";
+  }
   const std::vector<Case> cases = {
       {R"({"distro":"lede","version":"23.05.4","target":"ath79/generic","profile":"x"})", 400,
        "Unsupported distro: lede"},
@@ -202,6 +206,7 @@ BOOST_AUTO_TEST_CASE(every_semantic_check_answers_with_its_status_and_text) {
       {R"({"target":"ath79/generic","profile":"x"})", 422, ""},
       {R"({"version":"23.05.4","target":"ath79","profile":"x"})", 422, ""},
       {"not json", 422, ""},
+      {request(huge_array), 422, ""},
       {"", 422, ""},
       {R"({"version":"23.05.4","target":"ath79/generic","profile":"x","packages":"luci"})", 422, ""},
       {"[" + std::string(5000, '[') + std::string(5001, ']'), 422, ""},
