@@ -393,7 +393,12 @@ BOOST_AUTO_TEST_CASE(a_build_past_its_timeout_fails_and_leaves_no_process) {
   BOOST_TEST(failed.status == 500, failed.body.substr(0, 300));
   BOOST_TEST(detail(failed) == "Error: build timed out after 15 s");
   std::this_thread::sleep_for(200ms);
-  const auto [status, output] = Stack::run("pgrep -f 'imagebuilder[.]py image' || true");
+  // Processes of this stack's builds (other stacks on the machine may be building too).
+  const Stack stack;
+  const auto [status, output] = Stack::run(
+      "for pid in $(pgrep -f 'imagebuilder[.]py image'); do "
+      "readlink /proc/$pid/cwd | grep -F '" +
+      stack.state() + "/' && echo \"$pid\"; done; true");
   BOOST_TEST(output.empty(), "left behind: " << output);
 }
 
