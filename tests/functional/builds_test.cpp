@@ -317,6 +317,7 @@ BOOST_AUTO_TEST_CASE(fifty_identical_posts_make_one_build) {
   std::vector<std::thread> threads;
   std::vector<std::string> hashes(50);
   std::vector<int> statuses(50);
+  std::vector<std::string> bodies(50);
   threads.reserve(50);
   for (std::size_t i = 0; i < 50; ++i) {
     threads.emplace_back([&, i] {
@@ -324,6 +325,7 @@ BOOST_AUTO_TEST_CASE(fifty_identical_posts_make_one_build) {
       const auto result = client.Post("/api/v1/build", body, "application/json");
       if (result) {
         statuses[i] = result->status;
+        bodies[i] = result->body.substr(0, 200);
         rapidjson::Document document;
         document.Parse(result->body.c_str());
         if (document.IsObject() && document.HasMember("request_hash")) {
@@ -336,7 +338,11 @@ BOOST_AUTO_TEST_CASE(fifty_identical_posts_make_one_build) {
     thread.join();
   }
   const std::set<std::string> distinct(hashes.begin(), hashes.end());
-  BOOST_REQUIRE(distinct.size() == 1U);
+  std::string seen;
+  for (std::size_t i = 0; i < 50; ++i) {
+    seen += std::to_string(statuses[i]) + (hashes[i].empty() ? " (no hash): " + bodies[i] : "") + "; ";
+  }
+  BOOST_REQUIRE_MESSAGE(distinct.size() == 1U, seen);
   for (const int status : statuses) {
     BOOST_TEST((status == 200 || status == 202));
   }

@@ -69,6 +69,37 @@ constexpr const char* kSelectExpired =
 constexpr const char* kDeleteByHash = "DELETE FROM builds WHERE request_hash = ?";
 
 constexpr int kDuplicateKey = 1062;
+constexpr int kLockWaitTimeout = 1205;
+constexpr int kDeadlock = 1213;
+
+// The build row and its job in one transaction; false when an identical request won the race.
+bool insert_build(Connection& c, const domain::build::NewBuild& build) {
+  Transaction transaction(c);
+  auto expired = c.prepare(kDeleteExpiredOne);
+  expired->setString(1, build.request_hash);
+  expired->executeUpdate();
+  auto insert = c.prepare(kInsert);
+  insert->setString(1, build.request_hash);
+  insert->setString(2, build.request_json);
+  insert->setString(3, build.version);
+  insert->setString(4, build.target);
+  insert->setString(5, build.profile);
+  insert->setString(6, build.client);
+  try {
+    insert->executeUpdate();
+  } catch (const sql::SQLException& error) {
+    if (error.getErrorCode() == kDuplicateKey) {
+      return false;  // the transaction rolls back
+    }
+    throw;
+  }
+  auto job = c.prepare(kInsertJob);
+  job->setString(1, R"({"request_hash":")" + build.request_hash + R"("})");
+  job->setString(2, "build:" + build.request_hash);
+  job->executeUpdate();
+  transaction.commit();
+  return true;
+}
 
 domain::build::BuildStatus parse_status(const std::string& text) {
   if (text == "running") {
@@ -143,31 +174,19 @@ int BuildRepository::pending() {
 
 bool BuildRepository::create(const domain::build::NewBuild& build) {
   return with_connection(connection_, [&](Connection& c) {
-    Transaction transaction(c);
-    auto expired = c.prepare(kDeleteExpiredOne);
-    expired->setString(1, build.request_hash);
-    expired->executeUpdate();
-    auto insert = c.prepare(kInsert);
-    insert->setString(1, build.request_hash);
-    insert->setString(2, build.request_json);
-    insert->setString(3, build.version);
-    insert->setString(4, build.target);
-    insert->setString(5, build.profile);
-    insert->setString(6, build.client);
-    try {
-      insert->executeUpdate();
-    } catch (const sql::SQLException& error) {
-      if (error.getErrorCode() == kDuplicateKey) {
-        return false;  // an identical request won the race; the transaction rolls back
+    // Identical requests racing on the unique hash can deadlock in InnoDB's duplicate-key
+    // checks; the loser's transaction is rolled back whole, so it is simply run again.
+    for (int attempt = 1;; ++attempt) {
+      try {
+        return insert_build(c, build);
+      } catch (const sql::SQLException& error) {
+        if ((error.getErrorCode() != kDeadlock && error.getErrorCode() != kLockWaitTimeout) || attempt == 5) {
+          throw;
+        }
+        spdlog::info("build {}: transaction conflict ({}), attempt {} of 5", build.request_hash, error.what(),
+                     attempt + 1);
       }
-      throw;
     }
-    auto job = c.prepare(kInsertJob);
-    job->setString(1, R"({"request_hash":")" + build.request_hash + R"("})");
-    job->setString(2, "build:" + build.request_hash);
-    job->executeUpdate();
-    transaction.commit();
-    return true;
   });
 }
 
