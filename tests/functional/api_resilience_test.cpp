@@ -7,6 +7,7 @@
 #include <atomic>
 #include <chrono>
 #include <thread>
+#include <vector>
 
 #include "support/stack_client.hpp"
 
@@ -47,6 +48,25 @@ BOOST_AUTO_TEST_CASE(health_follows_the_database) {
   for (int i = 0; i < 40; ++i) {
     BOOST_TEST(health_status(stack) == 200);
   }
+  // Every API thread still holds the connection that died with the restart: requests that need
+  // the database, enough at once to occupy every thread, must not fail on it (regression: one
+  // thread answered 503 "Lost connection to server during query").
+  std::vector<std::thread> clients;
+  std::atomic<int> not_found{0};
+  std::atomic<int> other{0};
+  clients.reserve(64);
+  for (int i = 0; i < 64; ++i) {
+    clients.emplace_back([&] {
+      auto client = stack.client();
+      const auto result = client.Get("/api/v1/build/" + std::string(64, 'c'));
+      (result && result->status == 404 ? not_found : other)++;
+    });
+  }
+  for (auto& client : clients) {
+    client.join();
+  }
+  BOOST_TEST(not_found.load() == 64);
+  BOOST_TEST(other.load() == 0);
 }
 
 BOOST_AUTO_TEST_CASE(killed_worker_is_replaced_while_requests_are_answered) {

@@ -224,7 +224,8 @@ BOOST_AUTO_TEST_CASE(every_semantic_check_answers_with_its_status_and_text) {
              2);
   BOOST_TEST(post_build(R"({"version":"23.05.4","target":"x86/64","profile":"any_board"})").status / 100 == 2);
   // A 10 MB body is refused by nginx with a JSON 413.
-  const Answer huge = post_build(request("", R"(,"defaults":")" + std::string(10 * 1024 * 1024, 'x') + "\"}"));
+  const Answer huge =
+      post_build(request("", R"(,"defaults":")" + std::string(std::size_t{10} * 1024 * 1024, 'x') + "\"}"));
   BOOST_TEST(huge.status == 413);
 }
 

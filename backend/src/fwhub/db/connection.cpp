@@ -37,7 +37,12 @@ Connection::~Connection() {
 }
 
 sql::Connection& Connection::get() {
-  if (connection_ && !connection_->isClosed()) {
+  const auto now = std::chrono::steady_clock::now();
+  const bool idle = now - last_used_ > kIdleCheck;
+  last_used_ = now;
+  // A connection unused for a while may have died with a database restart or an idle timeout:
+  // it is pinged before use (once per idle period), so that the statement does not fail on it.
+  if (connection_ && !connection_->isClosed() && (!idle || connection_->isValid())) {
     return *connection_;
   }
   connection_.reset();

@@ -5,6 +5,7 @@
 #include <cppconn/prepared_statement.h>
 #include <cppconn/resultset.h>
 
+#include <chrono>
 #include <memory>
 #include <string>
 
@@ -33,8 +34,11 @@ class Connection final : public service::DatabaseProbe {
   Status ping() override;
 
  private:
+  static constexpr std::chrono::seconds kIdleCheck{1};
+
   DatabaseConfig config_;
   std::unique_ptr<sql::Connection> connection_;
+  std::chrono::steady_clock::time_point last_used_{};
 };
 
 // Runs `fn(connection)`; an SQL error becomes Error(kUnavailable) for lost connections (and the
