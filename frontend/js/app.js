@@ -322,7 +322,7 @@ function showSize(url, target) {
   } catch {
     return;
   }
-  if (parsed.origin !== window.location.origin) return;
+  // Release images live on the download server: it answers CORS like downloads.openwrt.org.
   fetch(parsed, { method: 'HEAD' })
     .then((response) => {
       const length = Number(response.headers.get('content-length'));

@@ -238,6 +238,8 @@ http {
         root $STATE/mirror;
         default_type application/octet-stream;
         access_log $STATE/log/mirror-access.log;
+        # Like downloads.openwrt.org, which the Firmware Selector reads from another origin.
+        add_header Access-Control-Allow-Origin "*" always;
     }
 }
 NGINX

@@ -65,8 +65,14 @@ async function checkImageLinks(page, listSelector) {
   for (const image of images) {
     const response = await page.request.get(image.href);
     assert.equal(response.status(), 200, image.href);
-    assert.equal(sha256(await response.body()), image.sha, `sha256 of ${image.href}`);
+    const body = await response.body();
+    assert.equal(sha256(body), image.sha, `sha256 of ${image.href}`);
+    image.bytes = body.length;
   }
+  // Each image shows its size, read from the download server (cross-origin for release images).
+  await page.waitForFunction((selector) => [...document.querySelectorAll(`${selector} li.image .size`)].every((s) => s.textContent.trim() !== ''), listSelector);
+  const sizes = await page.$$eval(`${listSelector} li.image .size`, (items) => items.map((s) => s.textContent.trim()));
+  images.forEach((image, i) => assert.match(sizes[i], /^\d+(\.\d+)? (B|KiB|MiB|kB|MB)$/, `size of ${image.href}: ${sizes[i]} (${image.bytes} bytes)`));
   return images;
 }
 
