@@ -5,20 +5,10 @@
 #include <cppconn/statement.h>
 #include <spdlog/spdlog.h>
 
-#include <array>
-#include <ctime>
+#include "fwhub/common/utc_time.hpp"
 
 namespace fwhub::db {
 namespace {
-
-std::string utc_day() {
-  const std::time_t now = std::time(nullptr);
-  std::tm utc{};
-  gmtime_r(&now, &utc);
-  std::array<char, 16> text{};
-  std::strftime(text.data(), text.size(), "%Y-%m-%d", &utc);
-  return text.data();
-}
 
 constexpr const char* kFind =
     "SELECT b.request_hash, b.status, b.imagebuilder_status, b.request_json, b.version, b.target, b.profile,"
@@ -191,7 +181,7 @@ bool BuildRepository::create(const domain::build::NewBuild& build) {
 }
 
 void BuildRepository::count(domain::build::BuildEvent event, const domain::build::NewBuild& build, double seconds) {
-  const std::string day = utc_day();
+  const std::string day = format_utc_now(kDayFormat);
   if (buffer_ == nullptr) {
     write_stats({{day, event, build.version, build.target, build.profile, build.client, 1, seconds}});
     return;

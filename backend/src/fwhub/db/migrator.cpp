@@ -5,11 +5,10 @@
 
 #include <algorithm>
 #include <filesystem>
-#include <fstream>
 #include <map>
 #include <regex>
-#include <sstream>
 
+#include "fwhub/common/file_text.hpp"
 #include "fwhub/common/sha256.hpp"
 
 namespace fwhub::db {
@@ -26,13 +25,6 @@ constexpr const char* kSelectApplied = "SELECT version, name, checksum FROM sche
 constexpr const char* kInsertApplied = "INSERT INTO schema_migrations (version, name, checksum) VALUES (?, ?, ?)";
 constexpr const char* kLock = "SELECT GET_LOCK('fwhub.migrate', 120)";
 constexpr const char* kUnlock = "SELECT RELEASE_LOCK('fwhub.migrate')";
-
-std::string read_file(const std::filesystem::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
 
 bool scalar_is_one(sql::Connection& connection, const char* query) {
   std::unique_ptr<sql::Statement> statement(connection.createStatement());

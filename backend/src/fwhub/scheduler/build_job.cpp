@@ -7,16 +7,16 @@
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
-#include <ctime>
 #include <filesystem>
 #include <fstream>
 #include <map>
 #include <mutex>
-#include <sstream>
 
+#include "fwhub/common/file_text.hpp"
 #include "fwhub/common/random.hpp"
 #include "fwhub/common/sha256.hpp"
 #include "fwhub/common/usign.hpp"
+#include "fwhub/common/utc_time.hpp"
 #include "fwhub/db/build_repository.hpp"
 #include "fwhub/db/catalog_repository.hpp"
 #include "fwhub/domain/build/imagebuilder.hpp"
@@ -38,13 +38,6 @@ struct BuildFailure {
   std::string err;
 };
 
-std::string read_file(const fs::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
-
 void write_file(const fs::path& path, const std::string& content) {
   fs::create_directories(path.parent_path());
   std::ofstream out(path, std::ios::binary | std::ios::trunc);
@@ -52,15 +45,6 @@ void write_file(const fs::path& path, const std::string& content) {
   if (!out) {
     throw Error(Code::kUnavailable, "cannot write " + path.string());
   }
-}
-
-std::string iso_now() {
-  const std::time_t now = std::time(nullptr);
-  std::tm utc{};
-  gmtime_r(&now, &utc);
-  std::array<char, 32> text{};
-  std::strftime(text.data(), text.size(), "%Y-%m-%dT%H:%M:%S.000000Z", &utc);
-  return text.data();
 }
 
 std::string join(const std::vector<std::string>& words) {
@@ -386,7 +370,8 @@ class BuildRun {
     std::string result;
     try {
       result = domain::build::build_result(read_file(out / "profiles.json"), request_.profile, manifest, hash_, command,
-                                           domain::build::request_json(request_, request_.profile), iso_now());
+                                           domain::build::request_json(request_, request_.profile),
+                                           format_utc_now(kIsoFormat));
     } catch (const Error& error) {
       throw BuildFailure{error.what(), image_run.out, image_run.err};
     }

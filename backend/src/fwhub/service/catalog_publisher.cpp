@@ -6,11 +6,10 @@
 #include <rapidjson/writer.h>
 
 #include <algorithm>
-#include <array>
-#include <ctime>
 #include <map>
 #include <set>
 
+#include "fwhub/common/utc_time.hpp"
 #include "fwhub/common/version.hpp"
 #include "fwhub/domain/catalog/branches.hpp"
 
@@ -46,15 +45,6 @@ void string_map(Writer& w, const std::map<std::string, std::string>& map) {
     string(w, value);
   }
   w.EndObject();
-}
-
-std::string iso_time(std::int64_t epoch) {
-  const std::time_t seconds = epoch;
-  std::tm utc{};
-  gmtime_r(&seconds, &utc);
-  std::array<char, 32> text{};
-  std::strftime(text.data(), text.size(), "%Y-%m-%dT%H:%M:%S.000000Z", &utc);
-  return text.data();
 }
 
 // A file name clients may ask for: the profile id and each board name, with ',' and with '_'.
@@ -174,7 +164,7 @@ class Builder {
       epoch = sde->value.IsInt64() ? sde->value.GetInt64()
                                    : (sde->value.IsString() ? std::atoll(sde->value.GetString()) : 0);
     }
-    const std::string build_at = iso_time(epoch);
+    const std::string build_at = format_utc(epoch, kIsoFormat);
     const std::string dir = "json/v1/" + version.path + "/targets/" + target.target + "/";
     std::set<std::string> ids;
     for (const auto& member : profiles->value.GetObject()) {

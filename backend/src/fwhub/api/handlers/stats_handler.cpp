@@ -2,13 +2,12 @@
 #include "fwhub/api/handlers/stats_handler.hpp"
 
 #include <algorithm>
-#include <array>
-#include <chrono>
-#include <cstdio>
+#include <ctime>
 #include <map>
 #include <regex>
 
 #include "fwhub/common/status.hpp"
+#include "fwhub/common/utc_time.hpp"
 
 namespace fwhub::api {
 namespace {
@@ -17,15 +16,10 @@ constexpr int kDays = 30;
 
 // The last `count` days, oldest first, as YYYY-MM-DD (UTC).
 std::vector<std::string> last_days(int count) {
-  using namespace std::chrono;
-  const auto today = floor<days>(system_clock::now());
+  const std::int64_t now = std::time(nullptr);
   std::vector<std::string> out;
   for (int back = count - 1; back >= 0; --back) {
-    const year_month_day day{today - days(back)};
-    std::array<char, 16> text{};
-    std::snprintf(text.data(), text.size(), "%04d-%02u-%02u", static_cast<int>(day.year()),
-                  static_cast<unsigned>(day.month()), static_cast<unsigned>(day.day()));
-    out.emplace_back(text.data());
+    out.push_back(format_utc(now - std::int64_t{back} * 86400, kDayFormat));
   }
   return out;
 }
