@@ -8,8 +8,9 @@ BUILD=${FWHUB_BUILD_DIR:-$ROOT/build}
 # What running fwhub needs, and what the test tiers and benchmarks add.
 RUN_PACKAGES=(build-essential cmake pkg-config ca-certificates curl python3 xz-utils
   libfcgi-dev libcpp-httplib-dev libmysqlcppconn-dev libssh-dev rapidjson-dev libspdlog-dev libfmt-dev
-  libboost-test-dev libtomlplusplus-dev libssl-dev mariadb-server mariadb-client nginx signify-openbsd bubblewrap)
-TEST_PACKAGES=(wrk systemd clang-format clang-tidy nodejs chromium)
+  libboost-test-dev libtomlplusplus-dev libssl-dev mariadb-server mariadb-client nginx signify-openbsd bubblewrap
+  dropbear-bin busybox-static)
+TEST_PACKAGES=(wrk systemd clang-format clang-tidy nodejs chromium openssh-client sshpass)
 
 log() { printf '[fwhub] %s\n' "$*" >&2; }
 die() { log "error: $*"; exit 1; }
