@@ -148,10 +148,10 @@ class Device:
 
     async def reflash(self, answer):
         await asyncio.sleep(DROP_DELAY)
-        self.drop()
         self.flashes += 1
         self.state = "rebooting"
         self.save()
+        self.drop()
         await asyncio.sleep(self.reboot_seconds)
         if self.faults.get("never_returns"):
             self.state = "down"
