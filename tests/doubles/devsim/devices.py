@@ -63,13 +63,15 @@ def check_faults(faults, names):
             split_address(options["returns_on_address"], 22)
 
 
+def names(count):
+    return ["sim-%0*d" % (max(3, len(str(count))), i + 1) for i in range(count)]
+
+
 def definitions(count, endpoints, password, faults):
     """The device list; endpoints: [(address, port)] one per device."""
-    width = max(3, len(str(count)))
     devices = []
-    for i in range(count):
+    for i, name in enumerate(names(count)):
         model, board, target, total = MODELS[i % len(MODELS)]
-        name = "sim-%0*d" % (width, i + 1)
         options = faults.get(name, {})
         devices.append({"name": name, "address": endpoints[i][0], "port": endpoints[i][1], "username": "root",
                         "password": password, "model": model, "board_name": board,
@@ -119,15 +121,18 @@ def host_key(path, renew=False):
     return " ".join(next(line for line in lines.splitlines() if line.startswith("ssh-")).split()[:2])
 
 
-def factory_etc(folder, device, identity, public_key):
+def password_hash(password):
+    return subprocess.run(["/bin/busybox", "mkpasswd", "-m", "sha512", "-P", "0"], input=password, capture_output=True,
+                          text=True, check=True).stdout.strip()
+
+
+def factory_etc(folder, device, identity, hashed, public_key):
     """The /etc a device has after a factory reset (sysupgrade -n restores it)."""
     shutil.rmtree(folder, ignore_errors=True)
     (folder / "config").mkdir(parents=True)
     (folder / "dropbear").mkdir(mode=0o700)
     shutil.copy2(ROOTFS / "etc/rc.common", folder / "rc.common")
     shutil.copytree(ROOTFS / "etc/init.d", folder / "init.d")
-    hashed = subprocess.run(["/bin/busybox", "mkpasswd", "-m", "sha512", "-P", "0"], input=device["password"], capture_output=True,
-                            text=True, check=True).stdout.strip()
     files = {
         "passwd": "root:x:0:0:root:/root:/bin/ash\ndaemon:*:1:1:daemon:/var:/bin/false\n"
                   "nobody:*:65534:65534:nobody:/var:/bin/false\n",

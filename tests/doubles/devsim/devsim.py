@@ -66,9 +66,8 @@ def start(args):
     if supervisor_pid(state):
         sys.exit("devsim: already running in %s (devsim stop --state %s)" % (state, state))
     faults = json.loads(pathlib.Path(args.faults).read_text()) if args.faults else {}
-    names = [d["name"] for d in devices.definitions(args.count, [("", 0)] * args.count, "", {})]
     try:
-        devices.check_faults(faults, names)
+        devices.check_faults(faults, devices.names(args.count))
         specs = devices.definitions(args.count, endpoints(args), args.password, faults)
     except ValueError as error:
         sys.exit("devsim: %s" % error)

@@ -6,6 +6,7 @@ ends every session), answers the devices' sysupgrade requests and performs the r
 Usage: supervisor.py STATE_DIR   (reads STATE_DIR/config.json, writes devices.json once all are up)
 """
 import asyncio
+import concurrent.futures
 import json
 import os
 import pathlib
@@ -16,6 +17,7 @@ import signal
 import socket
 import subprocess
 import sys
+import time
 
 import devices
 import relay
@@ -40,10 +42,12 @@ class Device:
         self.version, self.revision, self.target = spec["version"], spec["revision"], spec["target"]
         self.reboot_seconds = self.faults.get("reboot_seconds", config["reboot_seconds"])
         self.authorized_key = config.get("authorized_key")
-        self.flashes, self.state, self.proc, self.server, self.relay, self.upgrading = 0, "down", None, None, None, False
-        self.identity = None
+        self.flashes, self.state, self.upgrading = 0, "down", False
+        self.proc = self.server = self.relay = None
+        self.identity = self.host_key = None
 
-    def prepare(self):
+    def prepare(self, hashed):
+        """Files only (runs in a worker thread): identity, host key, factory /etc, root folder."""
         self.dir.mkdir(parents=True, exist_ok=True)
         saved = self.dir / "uuid"
         if not saved.exists():
@@ -51,8 +55,11 @@ class Device:
         self.spec["uuid"] = saved.read_text().strip()
         self.identity = devices.identity(self.spec)
         self.host_key = devices.host_key(self.dir / "host_key")
-        devices.factory_etc(self.dir / "factory-etc", self.spec, self.identity, self.authorized_key)
+        devices.factory_etc(self.dir / "factory-etc", self.spec, self.identity, hashed, self.authorized_key)
         devices.make_root(self.base, self.root, self.dir / "factory-etc")
+
+    def listen_requests(self):
+        """The chroot's sysupgrade writes its pid into this FIFO (kept open for writing, so never at EOF)."""
         fifo = str(self.root / "lib/devsim/sysupgrade.fifo")
         self.fifo = os.open(fifo, os.O_RDONLY | os.O_NONBLOCK)
         self.fifo_keepalive = os.open(fifo, os.O_WRONLY)
@@ -98,12 +105,15 @@ class Device:
         for _ in range(BOOT_TIMEOUT * 20):
             if self.proc.poll() is not None:
                 break
-            try:
-                _, writer = await asyncio.open_connection(address, port)
+            try:  # dropbear's banner, not just any listener on that port
+                reader, writer = await asyncio.open_connection(address, port)
+                banner = await asyncio.wait_for(reader.readline(), 2)
                 writer.close()
-                return
-            except OSError:
-                await asyncio.sleep(0.05)
+                if banner.startswith(b"SSH-2.0-dropbear"):
+                    return
+            except (OSError, asyncio.TimeoutError):
+                pass
+            await asyncio.sleep(0.05)
         log = (self.dir / "dropbear.log").read_text(errors="replace")[-2000:]
         raise RuntimeError("%s: dropbear did not listen on %s:%d\n%s" % (self.spec["name"], address, port, log))
 
@@ -116,7 +126,11 @@ class Device:
         if self.proc:
             # Killing the namespace's init (dropbear) ends every process in it; unshare reaps it and exits.
             pid = self.proc.pid
-            for child in pathlib.Path("/proc/%d/task/%d/children" % (pid, pid)).read_text().split():
+            try:
+                children = pathlib.Path("/proc/%d/task/%d/children" % (pid, pid)).read_text().split()
+            except FileNotFoundError:  # unshare already gone: dropbear failed
+                children = []
+            for child in children:
                 os.kill(int(child), signal.SIGKILL)
             try:
                 self.proc.wait(timeout=5)
@@ -184,17 +198,23 @@ async def supervise(state):
     stop = asyncio.Event()
     for signum in (signal.SIGTERM, signal.SIGINT):
         asyncio.get_running_loop().add_signal_handler(signum, stop.set)
+    started = time.monotonic()
     devices.build_base(state / "base")
     fleet = [Device(state, state / "base", spec, config) for spec in config["devices"]]
     try:
+        hashed = devices.password_hash(config["devices"][0]["password"]) if fleet else ""
+        with concurrent.futures.ThreadPoolExecutor(8) as pool:
+            list(pool.map(lambda device: device.prepare(hashed), fleet))
         for device in fleet:
-            device.prepare()
+            device.listen_requests()
+        print("%d devices prepared in %.1f s" % (len(fleet), time.monotonic() - started), flush=True)
         booting = asyncio.Semaphore(32)
 
         async def boot(device):
             async with booting:
                 await device.boot()
         await asyncio.gather(*(boot(device) for device in fleet))
+        print("%d devices up in %.1f s" % (len(fleet), time.monotonic() - started), flush=True)
         devices.write_atomic(state / "devices.json", json.dumps([d.listing() for d in fleet], indent=2) + "\n")
         await stop.wait()
     finally:

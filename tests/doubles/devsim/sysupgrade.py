@@ -89,7 +89,8 @@ def answer(argv, outside, board, faults):
     result.rc = "upgrading"
     if faults.get("ubus_false_positive"):
         request = {"prefix": "/tmp/root", "path": image, "backup": "/tmp/sysupgrade.tgz" if result.keep_etc else None,
-                   "command": "/lib/upgrade/do_stage2", "options": {"save_partitions": int("no_partitions" not in flags)}}
+                   "command": "/lib/upgrade/do_stage2",
+                   "options": {"save_partitions": int("no_partitions" not in flags)}}
         request = {k: v for k, v in request.items() if v is not None}
         result.err += "Command failed: ubus call system sysupgrade %s (Connection failed)\n" % json.dumps(request)
         result.rc = 1

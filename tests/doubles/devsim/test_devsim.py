@@ -155,7 +155,8 @@ class Fleet(unittest.TestCase):
 
     def test_public_key_login(self):
         device = self.devices["sim-011"]
-        result = subprocess.run(["ssh", "-i", str(self.tmp / "id"), "-o", "BatchMode=yes", "-o", "PasswordAuthentication=no",
+        result = subprocess.run(["ssh", "-i", str(self.tmp / "id"), "-o", "BatchMode=yes",
+                                 "-o", "PasswordAuthentication=no",
                                  "-o", "StrictHostKeyChecking=no", "-o", "UserKnownHostsFile=/dev/null",
                                  "-o", "LogLevel=ERROR", "-p", str(device["port"]), "root@" + device["address"],
                                  "cat /tmp/sysinfo/board_name"], capture_output=True, text=True, timeout=30)
