@@ -183,7 +183,13 @@ class Device:
         if "returns_on_address" in self.faults:
             self.address, self.port = devices.split_address(self.faults["returns_on_address"], self.port)
         self.upgrading = False
-        await self.boot()
+        try:
+            await self.boot()
+        except (RuntimeError, OSError) as error:  # e.g. returns_on_address names a port in use
+            print(error, flush=True)
+            self.drop()
+            self.state = "down"
+            self.save()
 
     def listing(self):
         keys = ["name", "address", "port", "username", "password", "model", "board_name", "version", "revision",
@@ -193,7 +199,7 @@ class Device:
 
 async def supervise(state):
     config = json.loads((state / "config.json").read_text())
-    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    _, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
     resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))
     stop = asyncio.Event()
     for signum in (signal.SIGTERM, signal.SIGINT):
