@@ -3,11 +3,14 @@
 #include <thread>
 
 #include "fwhub/common/cli.hpp"
+#include "fwhub/common/password_hash.hpp"
 #include "fwhub/common/version.hpp"
+#include "fwhub/db/account_repository.hpp"
 #include "fwhub/db/job_repository.hpp"
 #include "fwhub/db/migrator.hpp"
 #include "fwhub/scheduler/catalog_sync_job.hpp"
 #include "fwhub/scheduler/job_kind_registry.hpp"
+#include "fwhub/service/auth_service.hpp"
 
 namespace {
 
@@ -18,6 +21,12 @@ constexpr const char* kUsage =
     "  sync [--wait]           make the scheduler sync the catalog now (--wait: until it is done)\n"
     "  sync --here             sync and publish the catalog in this process, without a scheduler\n"
     "  enqueue KIND [PAYLOAD]  queue a job of KIND with a JSON payload (default {})\n"
+    "  create-organization NAME SLUG\n"
+    "                          add an organization\n"
+    "  create-user USERNAME [--superuser] [--organization SLUG --role admin|operator]\n"
+    "                          add a user; the password is read from FWHUB_PASSWORD or stdin\n"
+    "  create-token USERNAME NAME\n"
+    "                          issue an API token for USERNAME and print it (shown once)\n"
     "  version                 print the version\n";
 
 // Waits until `done(job, waiting)` holds for the job holding `key`; false after the deadline.
@@ -80,6 +89,70 @@ int sync_now(fwhub::db::Connection& connection, bool wait) {
   return 0;
 }
 
+// The first accounts: users, their organization and role, and API tokens for automation.
+int create_user(fwhub::db::Connection& connection, const std::vector<std::string>& args) {
+  fwhub::domain::fleet::NewUser user;
+  user.username = args.at(1);
+  std::string organization;
+  std::string role = "admin";
+  for (std::size_t i = 2; i < args.size(); ++i) {
+    if (args[i] == "--superuser") {
+      user.superuser = true;
+    } else if (args[i] == "--organization" && i + 1 < args.size()) {
+      organization = args[++i];
+    } else if (args[i] == "--role" && i + 1 < args.size()) {
+      role = args[++i];
+    } else {
+      std::cerr << kUsage;
+      return 2;
+    }
+  }
+  const auto parsed_role = fwhub::domain::fleet::parse_role(role);
+  if (!parsed_role) {
+    std::cerr << "fwhub-admin: --role must be admin or operator\n";
+    return 2;
+  }
+  std::string password;
+  if (const char* from_env = std::getenv("FWHUB_PASSWORD"); from_env != nullptr) {
+    password = from_env;
+  } else {
+    std::getline(std::cin, password);
+  }
+  if (password.size() < 8) {
+    std::cerr << "fwhub-admin: the password must have at least 8 characters\n";
+    return 1;
+  }
+  user.password_hash = fwhub::hash_password(password);
+  fwhub::db::AccountRepository accounts(connection);
+  std::optional<std::string> organization_id;
+  if (!organization.empty()) {
+    organization_id = accounts.organization_id(organization);
+    if (!organization_id) {
+      std::cerr << "fwhub-admin: no organization " << organization << "\n";
+      return 1;
+    }
+  }
+  const std::string id = accounts.create_user(user);
+  if (organization_id) {
+    accounts.set_role(id, *organization_id, *parsed_role);
+  }
+  std::cout << "created user " << user.username << " (" << id << ")\n";
+  return 0;
+}
+
+int create_token(fwhub::db::Connection& connection, const fwhub::Config& config, const std::string& username,
+                 const std::string& name) {
+  fwhub::db::AccountRepository accounts(connection);
+  const auto user = accounts.user_credentials(username);
+  if (!user) {
+    std::cerr << "fwhub-admin: no user " << username << "\n";
+    return 1;
+  }
+  fwhub::service::AuthService auth(accounts, config.fleet);
+  std::cout << auth.create_token(user->id, name).token << "\n";
+  return 0;
+}
+
 int run(const fwhub::CommandLine& line) {
   if (line.args.empty()) {
     std::cerr << kUsage;
@@ -112,6 +185,17 @@ int run(const fwhub::CommandLine& line) {
   }
   if (command == "sync" && (line.args.size() == 1 || (line.args.size() == 2 && line.args[1] == "--wait"))) {
     return sync_now(connection, line.args.size() == 2);
+  }
+  if (command == "create-organization" && line.args.size() == 3) {
+    fwhub::db::AccountRepository accounts(connection);
+    std::cout << "created organization " << accounts.create_organization({line.args[1], line.args[2]}) << "\n";
+    return 0;
+  }
+  if (command == "create-user" && line.args.size() >= 2) {
+    return create_user(connection, line.args);
+  }
+  if (command == "create-token" && line.args.size() == 3) {
+    return create_token(connection, config, line.args[1], line.args[2]);
   }
   if (command == "enqueue" && (line.args.size() == 2 || line.args.size() == 3)) {
     fwhub::db::JobRepository jobs(connection);

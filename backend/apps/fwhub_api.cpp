@@ -8,9 +8,13 @@
 #include "fwhub/api/routes.hpp"
 #include "fwhub/common/cli.hpp"
 #include "fwhub/common/log.hpp"
+#include "fwhub/db/account_repository.hpp"
 #include "fwhub/db/build_repository.hpp"
 #include "fwhub/db/catalog_repository.hpp"
 #include "fwhub/db/connection.hpp"
+#include "fwhub/db/fleet_repository.hpp"
+#include "fwhub/db/resource_reader.hpp"
+#include "fwhub/sys/firmware_folder.hpp"
 #include "fwhub/sys/listen_socket.hpp"
 
 namespace {
@@ -19,12 +23,20 @@ namespace {
 class ApiThread final : public fwhub::api::ThreadServices {
  public:
   ApiThread(const fwhub::Config& config, fwhub::service::HealthCache& health_cache,
-            fwhub::domain::build::StatsBuffer& stats, fwhub::service::DoneBuildCache& done_builds)
+            fwhub::domain::build::StatsBuffer& stats, fwhub::service::DoneBuildCache& done_builds,
+            const fwhub::SecretBox* secrets)
       : config_(config),
         connection_(config.database),
         health_(connection_, health_cache),
         build_store_(connection_, &stats),
-        builds_(catalog_, build_store_, config_, &done_builds) {}
+        builds_(catalog_, build_store_, config_, &done_builds),
+        firmware_files_(std::filesystem::path(config.paths.state_dir) / "firmware"),
+        image_boards_(fwhub::domain::firmware::parse_custom_image_types(config.fleet.custom_images.empty()
+                                                                            ? "[]"
+                                                                            : config.fleet.custom_images),
+                      [this](const std::string& target) { return catalog_.profiles_of_target(target); }),
+        auth_(accounts_, config.fleet),
+        fleet_(fleet_store_, accounts_, firmware_files_, image_boards_, secrets) {}
   fwhub::api::Context& context() override { return context_; }
 
  private:
@@ -34,7 +46,15 @@ class ApiThread final : public fwhub::api::ThreadServices {
   fwhub::db::CatalogRepository catalog_{connection_};
   fwhub::db::BuildRepository build_store_;
   fwhub::service::BuildService builds_;
-  fwhub::api::Context context_{health_, catalog_, builds_, config_};
+  fwhub::db::AccountRepository accounts_{connection_};
+  fwhub::db::FleetRepository fleet_store_{connection_};
+  fwhub::db::ResourceReader resources_{connection_};
+  fwhub::sys::FirmwareFolder firmware_files_;
+  fwhub::service::ImageBoards image_boards_;
+  fwhub::service::AuthService auth_;
+  fwhub::service::FleetService fleet_;
+  fwhub::api::FleetServices fleet_services_{auth_, fleet_, resources_, firmware_files_};
+  fwhub::api::Context context_{health_, catalog_, builds_, config_, &fleet_services_};
 };
 
 // Writes the worker's gathered build statistics every second; what a killed worker held (at
@@ -63,6 +83,13 @@ int main(int argc, char** argv) {
     options.threads = config.api.threads;
     options.drain_seconds = config.api.drain_seconds;
     options.max_body_bytes = config.api.max_body_bytes;
+    options.max_upload_bytes = config.fleet.max_image_bytes;
+    // Credentials are sealed with the server key; without one they cannot be stored.
+    const std::optional<fwhub::SecretBox> secrets =
+        config.fleet.secret_key.empty() ? std::nullopt : std::optional<fwhub::SecretBox>(config.fleet.secret_key);
+    // Checked at start-up: a malformed custom_images setting stops the API with its reason.
+    fwhub::domain::firmware::parse_custom_image_types(config.fleet.custom_images.empty() ? "[]"
+                                                                                          : config.fleet.custom_images);
     spdlog::info("fwhub-api listening on {}", config.api.listen);
     const fwhub::SteadyClock clock;
     // Shared by the threads of a worker process (each forked worker has its own copy).
@@ -72,10 +99,12 @@ int main(int argc, char** argv) {
     // Finished builds by request, for repeated POSTs (a few MB per worker at most).
     fwhub::service::DoneBuildCache done_builds(clock, 1000);
     std::once_flag flusher_started;  // per worker: the factory first runs after the fork
-    return fwhub::api::run_fcgi_pool(options, router, [&config, &health_cache, &stats, &done_builds, &flusher_started] {
+    const fwhub::SecretBox* secret_box = secrets ? &*secrets : nullptr;
+    return fwhub::api::run_fcgi_pool(options, router, [&config, &health_cache, &stats, &done_builds, &flusher_started,
+                                                       secret_box] {
       std::call_once(flusher_started,
                      [&config, &stats] { std::thread(flush_statistics, config, std::ref(stats)).detach(); });
-      return std::make_unique<ApiThread>(config, health_cache, stats, done_builds);
+      return std::make_unique<ApiThread>(config, health_cache, stats, done_builds, secret_box);
     });
   } catch (const std::exception& error) {
     spdlog::critical("fwhub-api: {}", error.what());

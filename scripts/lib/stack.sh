@@ -8,7 +8,7 @@ BUILD=${FWHUB_BUILD_DIR:-$ROOT/build}
 # What running fwhub needs, and what the test tiers and benchmarks add.
 RUN_PACKAGES=(build-essential cmake pkg-config ca-certificates curl python3 xz-utils
   libfcgi-dev libcpp-httplib-dev libmysqlcppconn-dev libssh-dev rapidjson-dev libspdlog-dev libfmt-dev
-  libboost-test-dev libtomlplusplus-dev libssl-dev mariadb-server mariadb-client nginx signify-openbsd bubblewrap
+  libboost-test-dev libtomlplusplus-dev libssl-dev libsodium-dev mariadb-server mariadb-client nginx signify-openbsd bubblewrap
   dropbear-bin busybox-static)
 TEST_PACKAGES=(wrk systemd clang-format clang-tidy nodejs chromium openssh-client sshpass)
 
@@ -85,7 +85,8 @@ write_config() {
   local upstream=${UPSTREAM:-http://127.0.0.1:$MIRROR_PORT}
   cat >"$STATE/fwhub.toml" <<TOML
 # fwhub configuration of the local stack in $STATE, written by scripts/run at every start.
-# The database password is in secrets/db_password and reaches the programs as FWHUB_DB_PASSWORD.
+# The database password is in secrets/db_password and reaches the programs as FWHUB_DB_PASSWORD;
+# the key sealing device credentials is in secrets/secret_key (FWHUB_SECRET_KEY).
 [database]
 host = "127.0.0.1"
 port = $DB_PORT
@@ -155,6 +156,9 @@ stack_init() {
   if [ ! -s "$STATE/secrets/db_password" ]; then
     (umask 077 && head -c 24 /dev/urandom | base64 | tr -dc 'A-Za-z0-9' >"$STATE/secrets/db_password")
   fi
+  if [ ! -s "$STATE/secrets/secret_key" ]; then
+    (umask 077 && od -An -tx1 -N32 /dev/urandom | tr -d ' \n' >"$STATE/secrets/secret_key")
+  fi
   if [ ! -d "$STATE/mysql/mysql" ]; then
     log "initialising the MariaDB data directory in $STATE/mysql"
     mkdir -p "$STATE/mysql"
@@ -200,7 +204,7 @@ start_daemon() {
   local name=$1
   shift
   pid_alive "$STATE/run/$name.pid" && return 0
-  FWHUB_DB_PASSWORD=$(db_password) setsid "$@" --config "$STATE/fwhub.toml" </dev/null >>"$STATE/log/$name.log" 2>&1 &
+  FWHUB_DB_PASSWORD=$(db_password) FWHUB_SECRET_KEY=$(cat "$STATE/secrets/secret_key") setsid "$@" --config "$STATE/fwhub.toml" </dev/null >>"$STATE/log/$name.log" 2>&1 &
   echo $! >"$STATE/run/$name.pid"
 }
 

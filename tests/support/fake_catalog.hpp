@@ -42,6 +42,7 @@ class FakeCatalog final : public service::CatalogQueries {
     }
     return out;
   }
+  std::vector<std::string> profiles_of_target(const std::string& /*target*/) override { return {}; }
   void request_refresh() override { ++refreshes; }
 
   std::set<std::string> generic_targets;  // "version target"

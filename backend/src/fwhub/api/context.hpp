@@ -2,11 +2,22 @@
 #pragma once
 
 #include "fwhub/common/config.hpp"
+#include "fwhub/domain/fleet/resource.hpp"
+#include "fwhub/service/auth_service.hpp"
 #include "fwhub/service/build_service.hpp"
 #include "fwhub/service/catalog_queries.hpp"
+#include "fwhub/service/fleet_service.hpp"
 #include "fwhub/service/health_service.hpp"
 
 namespace fwhub::api {
+
+// The fleet management services of a thread.
+struct FleetServices {
+  service::AuthService& auth;
+  service::FleetService& fleet;
+  domain::fleet::ResourceQueries& resources;
+  domain::fleet::FirmwareFiles& files;
+};
 
 // One per API thread; services share that thread's database connection.
 struct Context {
@@ -14,6 +25,10 @@ struct Context {
   service::CatalogQueries& catalog;
   service::BuildService& builds;
   const Config& config;
+  FleetServices* fleet = nullptr;  // null where a test composes only the public API
+
+  // Throws Error kUnavailable when fleet management is not composed in.
+  FleetServices& fleet_services() const;
 };
 
 }  // namespace fwhub::api

@@ -5,6 +5,7 @@
 
 #include "fwhub/api/http_error.hpp"
 #include "fwhub/common/random.hpp"
+#include "fwhub/domain/fleet/validation.hpp"
 
 namespace fwhub::api {
 namespace {
@@ -24,6 +25,31 @@ Response route_and_run(const Router& router, Request& request, Context& context)
   return (*match.handler)(request, context);
 }
 
+// 400 with the problem fields and {"errors": {"field": ["message"]}}.
+Response validation_response(const domain::fleet::FieldErrors& errors) {
+  return json_response(400, [&errors](JsonWriter& w) {
+    w.StartObject();
+    w.Key("status");
+    w.Int(400);
+    w.Key("title");
+    w.String(reason_phrase(400));
+    w.Key("detail");
+    w.String("invalid input; see errors");
+    w.Key("errors");
+    w.StartObject();
+    for (const auto& [field, messages] : errors.all()) {
+      w.Key(field.c_str(), static_cast<rapidjson::SizeType>(field.size()));
+      w.StartArray();
+      for (const auto& message : messages) {
+        w.String(message.c_str(), static_cast<rapidjson::SizeType>(message.size()));
+      }
+      w.EndArray();
+    }
+    w.EndObject();
+    w.EndObject();
+  });
+}
+
 }  // namespace
 
 Response Dispatcher::dispatch(Request& request, Context& context) const {
@@ -33,6 +59,8 @@ Response Dispatcher::dispatch(Request& request, Context& context) const {
   Response response;
   try {
     response = route_and_run(router_, request, context);
+  } catch (const domain::fleet::ValidationError& error) {
+    response = validation_response(error.errors());
   } catch (const Error& error) {
     const int status = http_status(error.code());
     if (status >= 500) {

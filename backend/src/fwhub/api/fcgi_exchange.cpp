@@ -5,11 +5,17 @@
 
 #include <array>
 #include <cstring>
+#include <limits>
+
+#include <strings.h>
 
 #include "fwhub/api/http_error.hpp"
 
 namespace fwhub::api {
 namespace {
+
+// Room for the multipart boundaries and part headers around an image of the maximum size.
+constexpr std::int64_t kMultipartOverhead = std::int64_t{64} * 1024;
 
 CgiParams read_params(FCGX_ParamArray envp) {
   CgiParams params;
@@ -54,14 +60,34 @@ void write_response(FCGX_Request& fcgi, const Response& response, bool head) {
 
 }  // namespace
 
-void serve_exchange(FCGX_Request& fcgi, const Dispatcher& dispatcher, Context& context, std::int64_t max_body_bytes) {
+void serve_exchange(FCGX_Request& fcgi, const Dispatcher& dispatcher, Context& context, const BodyLimits& limits) {
   const CgiParams params = read_params(fcgi.envp);
   const char* method = FCGX_GetParam("REQUEST_METHOD", fcgi.envp);
   const bool head = method != nullptr && std::strcmp(method, "HEAD") == 0;
+  const char* content_type = FCGX_GetParam("CONTENT_TYPE", fcgi.envp);
+  const bool streamed = content_type != nullptr && strncasecmp(content_type, "multipart/form-data", 19) == 0;
   try {
-    const std::int64_t length = checked_content_length(params, max_body_bytes);
-    Request request = request_from_cgi(params, read_body(fcgi.in, length));
-    write_response(fcgi, dispatcher.dispatch(request, context), head);
+    std::int64_t limit = limits.max_body_bytes;
+    if (streamed) {
+      limit = limits.max_upload_bytes == 0 ? std::numeric_limits<std::int64_t>::max()
+                                           : limits.max_upload_bytes + kMultipartOverhead;
+    }
+    const std::int64_t length = checked_content_length(params, limit);
+    Request request = request_from_cgi(params, streamed ? std::string() : read_body(fcgi.in, length));
+    std::int64_t remaining = length;
+    if (streamed) {
+      request.stream = [&fcgi, &remaining](char* buffer, std::size_t size) -> std::size_t {
+        const auto wanted = static_cast<int>(std::min<std::int64_t>(remaining, static_cast<std::int64_t>(size)));
+        const int got = wanted > 0 ? FCGX_GetStr(buffer, wanted, fcgi.in) : 0;
+        remaining -= got > 0 ? got : 0;
+        return got > 0 ? static_cast<std::size_t>(got) : 0;
+      };
+    }
+    const Response response = dispatcher.dispatch(request, context);
+    if (streamed) {
+      drain(fcgi.in);
+    }
+    write_response(fcgi, response, head);
   } catch (const Error& error) {
     drain(fcgi.in);
     write_response(fcgi, problem_response(http_status(error.code()), error.what()), head);

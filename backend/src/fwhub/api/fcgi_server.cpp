@@ -41,7 +41,7 @@ void worker_thread(const FcgiPoolOptions& options, const Dispatcher& dispatcher,
       if (rc < 0) {
         continue;
       }
-      serve_exchange(request, dispatcher, services->context(), options.max_body_bytes);
+      serve_exchange(request, dispatcher, services->context(), {options.max_body_bytes, options.max_upload_bytes});
       FCGX_Finish_r(&request);
     }
     FCGX_Free(&request, 1);

@@ -25,6 +25,7 @@ struct FcgiPoolOptions {
   int threads = 4;
   int drain_seconds = 20;
   std::int64_t max_body_bytes = std::int64_t{1024} * 1024;
+  std::int64_t max_upload_bytes = 0;  // multipart uploads; 0 = unlimited
 };
 
 // Runs until SIGTERM or SIGINT; returns the process exit code.

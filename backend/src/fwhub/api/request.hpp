@@ -2,6 +2,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <optional>
 #include <string>
@@ -11,6 +12,9 @@
 
 namespace fwhub::api {
 
+// Reads up to `size` bytes of a streamed body into `buffer`; 0 at its end.
+using BodyReader = std::function<std::size_t(char* buffer, std::size_t size)>;
+
 struct Request {
   std::string method;                              // upper case, e.g. "GET"
   std::string path;                                // raw path without the query, e.g. "/api/v1/x%20y"
@@ -18,6 +22,7 @@ struct Request {
   std::map<std::string, std::string> headers;      // lower-case names, e.g. "content-type"
   std::map<std::string, std::string> path_params;  // filled by the router, decoded
   std::string body;
+  BodyReader stream;  // set instead of `body` for multipart/form-data (uploads are streamed)
   std::string request_id;  // from nginx ($request_id) or generated
   std::string remote_addr;
 

@@ -280,6 +280,20 @@ Config parse_config(const std::string& text, const std::string& origin) {
              .boolean("sandbox", c.sandbox)
              .read();
        }},
+      {"fleet",
+       [&](const toml::table& t) {
+         FleetConfig& c = config.fleet;
+         TableReader(t, "fleet", origin)
+             .str("secret_key", c.secret_key)
+             .integer("session_hours", c.session_hours, 1, 24 * 365)
+             .str("secure_cookies", c.secure_cookies)
+             .integer("login_max_failures", c.login_max_failures, 1, 1000)
+             .integer("login_window_seconds", c.login_window_seconds, 1, 86400)
+             .integer("login_block_seconds", c.login_block_seconds, 1, 86400)
+             .integer("max_image_bytes", c.max_image_bytes, 0, std::int64_t{1} << 40U)
+             .str("custom_images", c.custom_images)
+             .read();
+       }},
       {"paths",
        [&](const toml::table& t) {
          TableReader(t, "paths", origin)
@@ -311,6 +325,11 @@ Config parse_config(const std::string& text, const std::string& origin) {
       fail(origin, "branch '" + branch.name + "' is configured twice");
     }
   }
+  check_choice(origin, "fleet.secure_cookies", config.fleet.secure_cookies, {"auto", "always", "never"});
+  static const std::regex kHexKey("^([0-9a-fA-F]{64})?$");
+  if (!std::regex_match(config.fleet.secret_key, kHexKey)) {
+    fail(origin, "key 'fleet.secret_key': expected 64 hexadecimal digits (32 bytes)");
+  }
   static const std::regex kMode("^0?[0-7]{3}$");
   if (!std::regex_match(config.api.socket_mode, kMode)) {
     fail(origin, "key 'api.socket_mode': expected octal permissions such as \"0660\", found \"" +
@@ -329,6 +348,9 @@ Config load_config(const std::string& path) {
   Config config = parse_config(text.str(), path);
   if (const char* password = std::getenv("FWHUB_DB_PASSWORD"); password != nullptr) {
     config.database.password = password;
+  }
+  if (const char* key = std::getenv("FWHUB_SECRET_KEY"); key != nullptr) {
+    config.fleet.secret_key = key;
   }
   return config;
 }

@@ -28,4 +28,7 @@ class SystemRandom final : public Random {
 // Hex string of `bytes` bytes from the OS's cryptographic source (request ids, tokens).
 std::string random_hex(std::size_t bytes);
 
+// A random (version 4) UUID in its canonical lower-case form: ids of fleet objects.
+std::string random_uuid();
+
 }  // namespace fwhub

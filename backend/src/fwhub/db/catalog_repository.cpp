@@ -45,6 +45,8 @@ constexpr const char* kSelectVersionCode = "SELECT version_code FROM catalog_tar
 constexpr const char* kFindProfile =
     "SELECT profile FROM catalog_board_names WHERE version = ? AND target = ? AND name = ?";
 
+constexpr const char* kProfilesOfTarget =
+    "SELECT profiles_json FROM catalog_targets WHERE target = ? ORDER BY version DESC";
 constexpr const char* kOnlyGeneric =
     "SELECT COUNT(*) = 1 AND MAX(profile) = 'generic' FROM catalog_profiles WHERE version = ? AND target = ?";
 // Packages of the target's own feed and of every feed of its architecture.
@@ -336,6 +338,19 @@ std::set<std::string> CatalogRepository::known_packages(const std::string& versi
     }
   });
   return known;
+}
+
+std::vector<std::string> CatalogRepository::profiles_of_target(const std::string& target) {
+  return with_connection(connection_, [&](Connection& c) {
+    auto select = c.prepare(kProfilesOfTarget);
+    select->setString(1, target);
+    std::unique_ptr<sql::ResultSet> rows(select->executeQuery());
+    std::vector<std::string> documents;
+    while (rows->next()) {
+      documents.emplace_back(rows->getString(1));
+    }
+    return documents;
+  });
 }
 
 void CatalogRepository::request_refresh() {

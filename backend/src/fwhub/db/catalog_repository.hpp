@@ -35,6 +35,7 @@ class CatalogRepository final : public domain::catalog::CatalogStore, public ser
   bool only_generic_profile(const std::string& version, const std::string& target) override;
   std::set<std::string> known_packages(const std::string& version, const std::string& target,
                                        const std::vector<std::string>& names) override;
+  std::vector<std::string> profiles_of_target(const std::string& target) override;
   void request_refresh() override;
 
  private:

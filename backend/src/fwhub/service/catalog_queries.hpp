@@ -22,6 +22,8 @@ class CatalogQueries {
   // The subset of `names` that the target's own feed or its architecture's feeds provide.
   virtual std::set<std::string> known_packages(const std::string& version, const std::string& target,
                                                const std::vector<std::string>& names) = 0;
+  // The stored profiles.json documents of a target ("ath79/generic"), newest version first.
+  virtual std::vector<std::string> profiles_of_target(const std::string& target) = 0;
   // Asks for a catalog sync soon (a request named a version not known yet).
   virtual void request_refresh() = 0;
 };

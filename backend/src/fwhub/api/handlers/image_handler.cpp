@@ -1,0 +1,73 @@
+// Image endpoints of /api/v1/firmware-upgrader/build/{build}/image/.
+#include "fwhub/api/handlers/image_handler.hpp"
+
+#include "fwhub/api/fleet_request.hpp"
+#include "fwhub/api/image_upload.hpp"
+
+namespace fwhub::api {
+namespace {
+
+using domain::fleet::Table;
+
+domain::fleet::ListQuery in_build(const domain::fleet::Principal& who, const std::string& build_id) {
+  auto scope = scope_of(who);
+  scope.fixed.emplace_back("i.build_id = ?", build_id);
+  return scope;
+}
+
+}  // namespace
+
+Response handle_image_list(const Request& request, Context& context) {
+  const auto who = authenticate(request, context);
+  context.fleet_services().fleet.readable(who, Table::kBuild, request.param("build"));
+  return list_response(context, domain::fleet::image_resource(), request, who, "i.build_id = ?",
+                       request.param("build"));
+}
+
+Response handle_image_upload(const Request& request, Context& context) {
+  const auto who = authenticate(request, context);
+  auto& fleet = context.fleet_services();
+  const std::string& build_id = request.param("build");
+  fleet.fleet.changeable(who, Table::kBuild, build_id);  // before receiving a byte
+  if (!request.stream) {
+    throw Error(Code::kInvalidArgument, "upload the image as multipart/form-data with a \"file\" part");
+  }
+  const std::string incoming = fleet.files.incoming_path();
+  domain::fleet::UploadedImage upload;
+  try {
+    ImageUpload receiver(incoming, static_cast<std::uint64_t>(context.config.fleet.max_image_bytes));
+    upload = receiver.receive(request.header("content-type").value_or(""), request.stream);
+  } catch (...) {
+    fleet.files.discard(incoming);
+    throw;
+  }
+  const std::string id = fleet.fleet.add_image(who, build_id, std::move(upload));
+  return record_response(context, domain::fleet::image_resource(), id, in_build(who, build_id), 201);
+}
+
+Response handle_image_get(const Request& request, Context& context) {
+  const auto who = authenticate(request, context);
+  return record_response(context, domain::fleet::image_resource(), request.param("id"),
+                         in_build(who, request.param("build")));
+}
+
+Response handle_image_delete(const Request& request, Context& context) {
+  const auto who = authenticate(request, context);
+  context.fleet_services().fleet.delete_image(who, request.param("build"), request.param("id"));
+  return no_content();
+}
+
+Response handle_image_download(const Request& request, Context& context) {
+  const auto who = authenticate(request, context);
+  const std::string path =
+      context.fleet_services().fleet.image_download(who, request.param("build"), request.param("id"));
+  const std::string file_name = path.substr(path.rfind('/') + 1);
+  Response response;
+  response.header("Content-Type", "application/octet-stream");
+  response.header("Content-Disposition", "attachment; filename=\"" + file_name + "\"");
+  response.header("X-Accel-Redirect", std::string(kPrivateFirmwareLocation) + path);
+  response.header("Cache-Control", "private, no-store");
+  return response;
+}
+
+}  // namespace fwhub::api

@@ -1,0 +1,142 @@
+// SQL assembly for resource lists: SELECT <spec fields> FROM <spec> WHERE <scope, filters> ORDER BY
+// <whitelisted field> LIMIT/OFFSET, and the matching COUNT(*). Values are always bound.
+#include "fwhub/db/resource_reader.hpp"
+
+#include <cppconn/resultset.h>
+
+namespace fwhub::db {
+namespace {
+
+using domain::fleet::FieldType;
+using domain::fleet::ListQuery;
+using domain::fleet::Record;
+using domain::fleet::ResourceSpec;
+
+std::string placeholders(std::size_t count) {
+  std::string text;
+  for (std::size_t i = 0; i < count; ++i) {
+    text += i == 0 ? "?" : ", ?";
+  }
+  return text;
+}
+
+std::string replace_orgs(std::string text, const std::string& with) {
+  const auto at = text.find("{orgs}");
+  return at == std::string::npos ? text : text.replace(at, 6, with);
+}
+
+// WHERE clause and its bound values, in order.
+struct Where {
+  std::string sql = " WHERE 1 = 1";
+  std::vector<std::string> values;
+};
+
+Where where_clause(const ResourceSpec& spec, const ListQuery& query) {
+  Where where;
+  if (!query.all_organizations) {
+    const std::string list = query.organization_ids.empty() ? "NULL" : placeholders(query.organization_ids.size());
+    if (spec.scope_template != nullptr) {
+      where.sql += " AND " + replace_orgs(spec.scope_template, list);
+    } else {
+      where.sql += std::string(" AND (") + spec.org_column + " IN (" + list + ")" +
+                   (spec.has_shared ? std::string(" OR ") + spec.org_column + " IS NULL" : "") + ")";
+    }
+    where.values.insert(where.values.end(), query.organization_ids.begin(), query.organization_ids.end());
+  }
+  if (query.organization_slug) {
+    const std::string slug_id = "(SELECT id FROM organizations WHERE slug = ?)";
+    where.sql += " AND " + (spec.scope_template != nullptr ? replace_orgs(spec.scope_template, slug_id)
+                                                           : std::string(spec.org_column) + " = " + slug_id);
+    where.values.push_back(*query.organization_slug);
+  }
+  for (const auto& [condition, value] : query.fixed) {
+    where.sql += " AND " + condition;
+    where.values.push_back(value);
+  }
+  for (const auto& [name, value] : query.filters) {
+    const auto* field = domain::fleet::find_field(spec, name);
+    where.sql += std::string(" AND ") + field->sql + " = ?";
+    where.values.push_back(field->type == FieldType::kBool ? (value == "true" ? "1" : "0") : value);
+  }
+  return where;
+}
+
+std::string select_list(const ResourceSpec& spec) {
+  std::string text;
+  for (const auto& field : spec.fields) {
+    text += text.empty() ? "" : ", ";
+    text += field.type == FieldType::kTime ? "DATE_FORMAT(" + std::string(field.sql) + ", '%Y-%m-%dT%H:%i:%s.%fZ')"
+                                           : std::string(field.sql);
+  }
+  return text;
+}
+
+std::string order_clause(const ResourceSpec& spec, const std::string& ordering) {
+  if (ordering.empty()) {
+    return std::string(" ORDER BY ") + spec.default_order;
+  }
+  const bool descending = ordering.front() == '-';
+  const auto* field = domain::fleet::find_field(spec, descending ? ordering.substr(1) : ordering);
+  return std::string(" ORDER BY ") + field->sql + (descending ? " DESC, " : ", ") + spec.id_column;
+}
+
+Record read_record(const ResourceSpec& spec, sql::ResultSet& rows) {
+  Record record;
+  record.reserve(spec.fields.size());
+  for (std::size_t i = 0; i < spec.fields.size(); ++i) {
+    const auto column = static_cast<std::uint32_t>(i + 1);
+    if (rows.isNull(column)) {
+      record.emplace_back(std::nullopt);
+    } else {
+      record.emplace_back(std::string(rows.getString(column)));
+    }
+  }
+  return record;
+}
+
+void bind(sql::PreparedStatement& statement, const std::vector<std::string>& values) {
+  for (std::size_t i = 0; i < values.size(); ++i) {
+    statement.setString(static_cast<unsigned>(i + 1), values[i]);
+  }
+}
+
+}  // namespace
+
+domain::fleet::Page ResourceReader::list(const ResourceSpec& spec, const ListQuery& query) {
+  return with_connection(connection_, [&](Connection& c) {
+    const Where where = where_clause(spec, query);
+    domain::fleet::Page page;
+    auto count = c.prepare(std::string("SELECT COUNT(*) FROM ") + spec.from + where.sql);
+    bind(*count, where.values);
+    std::unique_ptr<sql::ResultSet> counted(count->executeQuery());
+    page.count = counted->next() ? counted->getInt64(1) : 0;
+    auto select = c.prepare("SELECT " + select_list(spec) + " FROM " + spec.from + where.sql +
+                            order_clause(spec, query.ordering) + " LIMIT ? OFFSET ?");
+    bind(*select, where.values);
+    const auto next = static_cast<unsigned>(where.values.size() + 1);
+    select->setInt(next, query.page_size);
+    select->setInt64(next + 1, static_cast<std::int64_t>(query.page - 1) * query.page_size);
+    std::unique_ptr<sql::ResultSet> rows(select->executeQuery());
+    while (rows->next()) {
+      page.rows.push_back(read_record(spec, *rows));
+    }
+    return page;
+  });
+}
+
+std::optional<Record> ResourceReader::get(const ResourceSpec& spec, const std::string& id, const ListQuery& scope) {
+  return with_connection(connection_, [&](Connection& c) -> std::optional<Record> {
+    Where where = where_clause(spec, scope);
+    where.sql += std::string(" AND ") + spec.id_column + " = ?";
+    where.values.push_back(id);
+    auto select = c.prepare("SELECT " + select_list(spec) + " FROM " + spec.from + where.sql);
+    bind(*select, where.values);
+    std::unique_ptr<sql::ResultSet> rows(select->executeQuery());
+    if (!rows->next()) {
+      return std::nullopt;
+    }
+    return read_record(spec, *rows);
+  });
+}
+
+}  // namespace fwhub::db
