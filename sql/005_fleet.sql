@@ -1,7 +1,10 @@
 -- Fleet management: organizations, users and their roles, sessions, API tokens, login throttling,
 -- and the upgrader's categories, builds, firmware images, devices, credentials, device connections
 -- and device firmware. Ids are UUIDs; `org_key` columns ('' = shared) make "unique per
--- organization" rules hold for shared (organization-less) rows too.
+-- organization" rules hold for shared (organization-less) rows too. (VARCHAR: MariaDB refuses
+-- generated columns over CHAR, whose value depends on the SQL mode.) Categories and credentials
+-- have no foreign key to their organization (MariaDB forbids generated columns over cascading
+-- keys): deleting an organization deletes them explicitly (AccountRepository).
 CREATE TABLE organizations (
   id          CHAR(36)     NOT NULL PRIMARY KEY,
   name        VARCHAR(128) NOT NULL,
@@ -44,7 +47,7 @@ CREATE TABLE sessions (
   KEY sessions_user (user_id),
   KEY sessions_expiry (expires_at),
   CONSTRAINT sessions_user FOREIGN KEY (user_id) REFERENCES users (id) ON DELETE CASCADE
-) ENGINE = InnoDB DEFAULT CHARSET = ascii COLLATE = ascii_bin;
+) ENGINE = InnoDB DEFAULT CHARSET = utf8mb4 COLLATE = utf8mb4_bin;
 
 CREATE TABLE api_tokens (
   id            CHAR(36)     NOT NULL PRIMARY KEY,
@@ -69,22 +72,22 @@ CREATE TABLE login_failures (
 
 CREATE TABLE categories (
   id               CHAR(36)     NOT NULL PRIMARY KEY,
-  organization_id  CHAR(36)     NULL,
-  org_key          CHAR(36)     AS (IFNULL(organization_id, '')) PERSISTENT,
+  organization_id  VARCHAR(36)  NULL,
+  org_key          VARCHAR(36)  AS (IFNULL(organization_id, '')) PERSISTENT,
   name             VARCHAR(64)  NOT NULL,
   description      TEXT         NOT NULL,
   created          DATETIME(3)  NOT NULL DEFAULT CURRENT_TIMESTAMP(3),
   modified         DATETIME(3)  NOT NULL DEFAULT CURRENT_TIMESTAMP(3) ON UPDATE CURRENT_TIMESTAMP(3),
   UNIQUE KEY categories_name (org_key, name),
-  CONSTRAINT categories_organization FOREIGN KEY (organization_id) REFERENCES organizations (id) ON DELETE CASCADE
+  KEY categories_org (organization_id)
 ) ENGINE = InnoDB DEFAULT CHARSET = utf8mb4 COLLATE = utf8mb4_bin;
 
 -- organization_id is the category's (copied; a category never changes organization).
 CREATE TABLE fw_builds (
   id               CHAR(36)     NOT NULL PRIMARY KEY,
   category_id      CHAR(36)     NOT NULL,
-  organization_id  CHAR(36)     NULL,
-  org_key          CHAR(36)     AS (IFNULL(organization_id, '')) PERSISTENT,
+  organization_id  VARCHAR(36)  NULL,
+  org_key          VARCHAR(36)  AS (IFNULL(organization_id, '')) PERSISTENT,
   version          VARCHAR(32)  NOT NULL,
   os               VARCHAR(64)  NULL,
   changelog        TEXT         NOT NULL,
@@ -115,8 +118,8 @@ CREATE TABLE fw_images (
 
 CREATE TABLE credentials (
   id               CHAR(36)     NOT NULL PRIMARY KEY,
-  organization_id  CHAR(36)     NULL,
-  org_key          CHAR(36)     AS (IFNULL(organization_id, '')) PERSISTENT,
+  organization_id  VARCHAR(36)  NULL,
+  org_key          VARCHAR(36)  AS (IFNULL(organization_id, '')) PERSISTENT,
   name             VARCHAR(64)  NOT NULL,
   connector        VARCHAR(32)  NOT NULL DEFAULT 'ssh',
   username         VARCHAR(64)  NOT NULL,
@@ -127,7 +130,7 @@ CREATE TABLE credentials (
   created          DATETIME(3)  NOT NULL DEFAULT CURRENT_TIMESTAMP(3),
   modified         DATETIME(3)  NOT NULL DEFAULT CURRENT_TIMESTAMP(3) ON UPDATE CURRENT_TIMESTAMP(3),
   UNIQUE KEY credentials_name (org_key, name),
-  CONSTRAINT credentials_organization FOREIGN KEY (organization_id) REFERENCES organizations (id) ON DELETE CASCADE
+  KEY credentials_org (organization_id)
 ) ENGINE = InnoDB DEFAULT CHARSET = utf8mb4 COLLATE = utf8mb4_bin;
 
 CREATE TABLE devices (

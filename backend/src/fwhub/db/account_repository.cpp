@@ -28,6 +28,9 @@ constexpr const char* kOrganizationId = "SELECT id FROM organizations WHERE slug
 constexpr const char* kInsertOrganization = "INSERT INTO organizations (id, name, slug) VALUES (?, ?, ?)";
 constexpr const char* kUpdateOrganization = "UPDATE organizations SET name = IFNULL(?, name) WHERE id = ?";
 constexpr const char* kDeleteOrganization = "DELETE FROM organizations WHERE id = ?";
+// Categories (with their builds and images) and credentials have no cascading foreign key.
+constexpr const char* kDeleteCategoriesOf = "DELETE FROM categories WHERE organization_id = ?";
+constexpr const char* kDeleteCredentialsOf = "DELETE FROM credentials WHERE organization_id = ?";
 constexpr const char* kInsertSession =
     "INSERT INTO sessions (token_hash, user_id, csrf_token, expires_at) VALUES (?, ?, ?, NOW(3) + INTERVAL ? SECOND)";
 constexpr const char* kSession = "SELECT user_id, csrf_token FROM sessions WHERE token_hash = ? AND expires_at > NOW(3)";
@@ -206,9 +209,17 @@ void AccountRepository::update_organization(const std::string& id, const std::op
 
 bool AccountRepository::delete_organization(const std::string& id) {
   return with_connection(connection_, [&](Connection& c) {
+    Transaction transaction(c);
+    for (const char* sql : {kDeleteCategoriesOf, kDeleteCredentialsOf}) {
+      auto statement = c.prepare(sql);
+      statement->setString(1, id);
+      statement->executeUpdate();
+    }
     auto statement = c.prepare(kDeleteOrganization);
     statement->setString(1, id);
-    return statement->executeUpdate() > 0;
+    const bool deleted = statement->executeUpdate() > 0;
+    transaction.commit();
+    return deleted;
   });
 }
 

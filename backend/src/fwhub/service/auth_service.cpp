@@ -8,6 +8,12 @@
 
 namespace fwhub::service {
 
+namespace {
+
+constexpr int kAddressFailureFactor = 10;
+
+}  // namespace
+
 std::string token_hash(const std::string& token) { return sha256_hex(token); }
 
 Session AuthService::login(const std::string& username, const std::string& password,
@@ -27,10 +33,11 @@ Session AuthService::login(const std::string& username, const std::string& passw
     principal = store_.principal(user->id);
   }
   if (!principal) {
-    for (const auto& subject : {user_subject, address_subject}) {
-      store_.record_failure(subject, config_.login_window_seconds, config_.login_max_failures,
-                            config_.login_block_seconds);
-    }
+    store_.record_failure(user_subject, config_.login_window_seconds, config_.login_max_failures,
+                          config_.login_block_seconds);
+    // An address may serve many people (NAT, an office): it is blocked only after ten times as many.
+    store_.record_failure(address_subject, config_.login_window_seconds,
+                          config_.login_max_failures * kAddressFailureFactor, config_.login_block_seconds);
     throw Error(Code::kUnauthenticated, "invalid username or password");
   }
   store_.clear_failures(user_subject);
