@@ -36,7 +36,8 @@ class ApiThread final : public fwhub::api::ThreadServices {
                                                                             : config.fleet.custom_images),
                       [this](const std::string& target) { return catalog_.profiles_of_target(target); }),
         auth_(accounts_, config.fleet),
-        fleet_(fleet_store_, accounts_, firmware_files_, image_boards_, secrets) {}
+        fleet_(fleet_store_, accounts_, firmware_files_, image_boards_, secrets),
+        catalog_builds_(fleet_, builds_, fleet_store_, config_) {}
   fwhub::api::Context& context() override { return context_; }
 
  private:
@@ -53,7 +54,8 @@ class ApiThread final : public fwhub::api::ThreadServices {
   fwhub::service::ImageBoards image_boards_;
   fwhub::service::AuthService auth_;
   fwhub::service::FleetService fleet_;
-  fwhub::api::FleetServices fleet_services_{auth_, fleet_, resources_, firmware_files_};
+  fwhub::service::CatalogBuildService catalog_builds_;
+  fwhub::api::FleetServices fleet_services_{auth_, fleet_, resources_, firmware_files_, catalog_builds_};
   fwhub::api::Context context_{health_, catalog_, builds_, config_, &fleet_services_};
 };
 

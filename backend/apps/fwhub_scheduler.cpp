@@ -9,6 +9,7 @@
 #include "fwhub/common/log.hpp"
 #include "fwhub/db/job_repository.hpp"
 #include "fwhub/scheduler/build_job.hpp"
+#include "fwhub/scheduler/fleet_attach_job.hpp"
 #include "fwhub/scheduler/catalog_sync_job.hpp"
 #include "fwhub/scheduler/cleanup_job.hpp"
 #include "fwhub/scheduler/scheduler.hpp"
@@ -41,6 +42,7 @@ int main(int argc, char** argv) {
     registry.add(fwhub::scheduler::make_catalog_sync_job(config));
     registry.add(fwhub::scheduler::make_build_job(config));
     registry.add(fwhub::scheduler::make_build_cleanup_job(config));
+    registry.add(fwhub::scheduler::make_fleet_attach_job(config));
     fwhub::SystemRandom random;
     fwhub::scheduler::SchedulerOptions options;
     options.owner = config.scheduler.id.empty() ? fwhub::sys::process_identity() : config.scheduler.id;

@@ -9,6 +9,7 @@
 #include <filesystem>
 #include <cstdlib>
 #include <fstream>
+#include <thread>
 
 #include "fwhub/common/random.hpp"
 #include "support/stack_client.hpp"
@@ -457,4 +458,37 @@ BOOST_AUTO_TEST_CASE(deleting_an_organization_removes_its_files) {
   BOOST_TEST(root.del("/api/v1/organizations/" + t.id + "/")->status == 204);
   BOOST_TEST(!std::filesystem::exists(firmware_folder() / build));
   BOOST_TEST(root.get(kUpgrader + "build/" + build + "/")->status == 404);
+}
+
+BOOST_AUTO_TEST_CASE(builds_made_from_the_catalog_get_their_images_attached) {
+  const Tenant t = make_tenant();
+  Api admin = signed_in(t.admin, "adminpassword");
+  const std::string category = admin.create(kUpgrader + "category/", R"({"name":"From catalog"})");
+  const std::string build = admin.create(kUpgrader + "build/", R"({"category":")" + category + R"(","version":"6"})");
+  const std::string sources = kUpgrader + "build/" + build + "/catalog-build/";
+  const auto unknown = admin.post(sources, R"({"version":"23.05.4","target":"ath79/generic","profiles":["nope"]})");
+  BOOST_TEST(unknown->status == 400);
+  BOOST_TEST(admin.post(sources, R"({"version":"23.05.4","target":"ath79/generic"})")->status == 400);
+  const std::string marker = fwhub::random_hex(4);  // a fresh request: not answered from an earlier build
+  const auto requested = admin.post(sources, R"({"version":"23.05.4","target":"ath79/generic",)"
+                                             R"("profiles":["tplink_archer-c7-v5"],"packages":["tcpdump"],)"
+                                             R"("defaults":"echo )" + marker + R"("})");
+  BOOST_REQUIRE(requested);
+  BOOST_REQUIRE_MESSAGE(requested->status == 202, requested->body);
+  std::string status = "building";
+  for (int i = 0; i < 240 && status == "building"; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(500));
+    const auto listed = json(admin.get(sources)->body);
+    BOOST_REQUIRE(listed["count"].GetInt() == 1);
+    status = str(listed["results"][0]["status"]);
+    if (status == "failed") {
+      BOOST_FAIL("catalog build failed: " << str(listed["results"][0]["detail"]));
+    }
+  }
+  BOOST_REQUIRE(status == "attached");
+  const auto images = json(admin.get(kUpgrader + "build/" + build + "/image/")->body);
+  BOOST_REQUIRE(images["count"].GetInt() == 1);
+  BOOST_TEST(str(images["results"][0]["type"]) == "ath79-generic-tplink_archer-c7-v5-squashfs-sysupgrade.bin");
+  BOOST_TEST(str(images["results"][0]["metadata"]["version"]) == "23.05.4");
+  BOOST_TEST(std::filesystem::exists(firmware_folder() / build / str(images["results"][0]["file_name"])));
 }

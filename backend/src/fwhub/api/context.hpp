@@ -5,6 +5,7 @@
 #include "fwhub/domain/fleet/resource.hpp"
 #include "fwhub/service/auth_service.hpp"
 #include "fwhub/service/build_service.hpp"
+#include "fwhub/service/catalog_build_service.hpp"
 #include "fwhub/service/catalog_queries.hpp"
 #include "fwhub/service/fleet_service.hpp"
 #include "fwhub/service/health_service.hpp"
@@ -17,6 +18,7 @@ struct FleetServices {
   service::FleetService& fleet;
   domain::fleet::ResourceQueries& resources;
   domain::fleet::FirmwareFiles& files;
+  service::CatalogBuildService& catalog_builds;
 };
 
 // One per API thread; services share that thread's database connection.

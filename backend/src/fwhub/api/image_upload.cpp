@@ -9,12 +9,11 @@
 namespace fwhub::api {
 namespace {
 
-constexpr std::size_t kHeadBytes = 512;
 constexpr std::size_t kMaxTypeBytes = 1024;
 
 }  // namespace
 
-ImageUpload::ImageUpload(std::string incoming_path, std::uint64_t max_bytes) : max_bytes_(max_bytes) {
+ImageUpload::ImageUpload(std::string incoming_path, std::uint64_t max_bytes) : digest_(max_bytes) {
   image_.incoming_path = std::move(incoming_path);
 }
 
@@ -39,7 +38,7 @@ domain::fleet::UploadedImage ImageUpload::receive(const std::string& content_typ
   if (!type_.empty()) {
     image_.type = type_;
   }
-  image_.sha256 = sha256_.hex();
+  digest_.finish(image_);
   return std::move(image_);
 }
 
@@ -70,22 +69,7 @@ void ImageUpload::data(std::string_view bytes) {
   if (part_ != Part::kFile) {
     return;
   }
-  image_.size += bytes.size();
-  if (max_bytes_ != 0 && image_.size > max_bytes_) {
-    throw Error(Code::kPayloadTooLarge,
-                "the image is larger than the limit of " + std::to_string(max_bytes_) + " bytes");
-  }
-  sha256_.update(bytes);
-  if (image_.head.size() < kHeadBytes) {
-    image_.head.append(bytes.substr(0, kHeadBytes - image_.head.size()));
-  }
-  // Keep the last kFwtoolTailBytes; what falls out of the window goes into the CRC state.
-  image_.tail.append(bytes);
-  if (image_.tail.size() > 2 * domain::firmware::kFwtoolTailBytes) {
-    const std::size_t drop = image_.tail.size() - domain::firmware::kFwtoolTailBytes;
-    image_.crc_before_tail.update(std::string_view(image_.tail).substr(0, drop));
-    image_.tail.erase(0, drop);
-  }
+  digest_.add(bytes);
   out_.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
   if (!out_) {
     throw Error(Code::kResourceExhausted, "the firmware folder is full");
@@ -94,11 +78,6 @@ void ImageUpload::data(std::string_view bytes) {
 
 void ImageUpload::end_part() {
   if (part_ == Part::kFile) {
-    if (image_.tail.size() > domain::firmware::kFwtoolTailBytes) {
-      const std::size_t drop = image_.tail.size() - domain::firmware::kFwtoolTailBytes;
-      image_.crc_before_tail.update(std::string_view(image_.tail).substr(0, drop));
-      image_.tail.erase(0, drop);
-    }
     out_.close();
     if (!out_) {
       throw Error(Code::kResourceExhausted, "the firmware folder is full");

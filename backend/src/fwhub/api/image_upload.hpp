@@ -1,6 +1,6 @@
 // Receives a multipart firmware upload straight to disk: the "file" part is written to an
-// incoming file while its SHA-256, fwtool CRC, first and last bytes are taken on the way; the
-// "type" part is kept. Memory stays bounded whatever the file size.
+// incoming file while ImageDigest takes its facts on the way; the "type" part is kept. Memory
+// stays bounded whatever the file size.
 #pragma once
 
 #include <cstdint>
@@ -9,7 +9,7 @@
 
 #include "fwhub/api/multipart_parser.hpp"
 #include "fwhub/api/request.hpp"
-#include "fwhub/common/sha256.hpp"
+#include "fwhub/domain/fleet/image_digest.hpp"
 #include "fwhub/domain/fleet/uploaded_image.hpp"
 
 namespace fwhub::api {
@@ -30,10 +30,9 @@ class ImageUpload final : public MultipartSink {
  private:
   enum class Part { kNone, kFile, kType, kIgnored };
 
-  std::uint64_t max_bytes_;
   domain::fleet::UploadedImage image_;
+  domain::fleet::ImageDigest digest_;
   std::ofstream out_;
-  Sha256Stream sha256_;
   Part part_ = Part::kNone;
   bool have_file_ = false;
   std::string type_;

@@ -59,6 +59,8 @@ void add_fleet_routes(Router& router) {
   router.add("GET", upgrader + "build/{build}/image/{id}/", handle_image_get);
   router.add("DELETE", upgrader + "build/{build}/image/{id}/", handle_image_delete);
   router.add("GET", upgrader + "build/{build}/image/{id}/download/", handle_image_download);
+  router.add("GET", upgrader + "build/{build}/catalog-build/", handle_catalog_build_list);
+  router.add("POST", upgrader + "build/{build}/catalog-build/", handle_catalog_build_request);
   router.add("GET", upgrader + "device/{id}/firmware/", handle_device_firmware_get);
   router.add("PUT", upgrader + "device/{id}/firmware/", handle_device_firmware_put);
   router.add("PATCH", upgrader + "device/{id}/firmware/", handle_device_firmware_patch);

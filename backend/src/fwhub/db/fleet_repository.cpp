@@ -110,6 +110,17 @@ constexpr const char* kAttachToDevices =
     " ON k.organization_id IS NULL OR k.organization_id = d.organization_id WHERE k.id = ?";
 constexpr const char* kFillBuildOs = "UPDATE fw_builds SET os = ? WHERE id = ? AND os IS NULL";
 constexpr const char* kConnectionOfDevice = "SELECT 1 FROM device_connections WHERE id = ? AND device_id = ?";
+constexpr const char* kAddSource =
+    "INSERT INTO fw_build_sources (build_id, request_hash, profile, detail) VALUES (?, ?, ?, '')"
+    " ON DUPLICATE KEY UPDATE status = IF(status = 'failed', 'building', status), detail = ''";
+constexpr const char* kEnqueueAttach =
+    "INSERT IGNORE INTO jobs (kind, payload, priority, max_attempts, run_at, active_key)"
+    " SELECT 'fleet_attach', JSON_OBJECT('request_hash', ?), 0, 5, NOW(3), CONCAT('fleet_attach:', ?)"
+    " FROM DUAL WHERE EXISTS (SELECT 1 FROM fw_build_sources WHERE request_hash = ? AND status = 'building')";
+constexpr const char* kWaitingSources =
+    "SELECT build_id, profile FROM fw_build_sources WHERE request_hash = ? AND status = 'building'";
+constexpr const char* kFinishSource =
+    "UPDATE fw_build_sources SET status = ?, detail = ?, image_id = ? WHERE build_id = ? AND request_hash = ?";
 constexpr const char* kDeviceFirmwareId = "SELECT id FROM device_firmware WHERE device_id = ?";
 
 }  // namespace
@@ -268,6 +279,50 @@ bool FleetRepository::connection_of_device(const std::string& connection_id, con
     statement->setString(2, device_id);
     std::unique_ptr<sql::ResultSet> rows(statement->executeQuery());
     return rows->next();
+  });
+}
+
+void FleetRepository::add_build_source(const std::string& build_id, const std::string& request_hash,
+                                       const std::string& profile) {
+  with_connection(connection_, [&](Connection& c) {
+    auto statement = c.prepare(kAddSource);
+    bind(*statement, 1, {{"build_id", build_id}, {"request_hash", request_hash}, {"profile", profile}});
+    statement->executeUpdate();
+  });
+}
+
+void FleetRepository::enqueue_attach(const std::string& request_hash) {
+  with_connection(connection_, [&](Connection& c) {
+    auto statement = c.prepare(kEnqueueAttach);
+    bind(*statement, 1, {{"payload", request_hash}, {"key", request_hash}, {"hash", request_hash}});
+    statement->executeUpdate();
+  });
+}
+
+std::vector<std::pair<std::string, std::string>> FleetRepository::waiting_sources(const std::string& request_hash) {
+  return with_connection(connection_, [&](Connection& c) {
+    auto statement = c.prepare(kWaitingSources);
+    statement->setString(1, request_hash);
+    std::unique_ptr<sql::ResultSet> rows(statement->executeQuery());
+    std::vector<std::pair<std::string, std::string>> sources;
+    while (rows->next()) {
+      sources.emplace_back(rows->getString(1), rows->getString(2));
+    }
+    return sources;
+  });
+}
+
+void FleetRepository::finish_source(const std::string& build_id, const std::string& request_hash, bool attached,
+                                    const std::string& detail, const std::optional<std::string>& image_id) {
+  with_connection(connection_, [&](Connection& c) {
+    auto statement = c.prepare(kFinishSource);
+    bind(*statement, 1,
+         {{"status", attached ? "attached" : "failed"},
+          {"detail", detail},
+          {"image_id", image_id},
+          {"build_id", build_id},
+          {"request_hash", request_hash}});
+    statement->executeUpdate();
   });
 }
 

@@ -25,6 +25,12 @@ class FleetRepository final : public domain::fleet::FleetStore {
   void attach_to_devices(const std::string& credentials_id) override;
   void fill_build_os(const std::string& build_id, const std::string& os) override;
   bool connection_of_device(const std::string& connection_id, const std::string& device_id) override;
+  void add_build_source(const std::string& build_id, const std::string& request_hash,
+                        const std::string& profile) override;
+  void enqueue_attach(const std::string& request_hash) override;
+  std::vector<std::pair<std::string, std::string>> waiting_sources(const std::string& request_hash) override;
+  void finish_source(const std::string& build_id, const std::string& request_hash, bool attached,
+                     const std::string& detail, const std::optional<std::string>& image_id) override;
   std::optional<std::string> device_firmware_id(const std::string& device_id) override;
 
  private:

@@ -18,6 +18,7 @@
 #include "fwhub/common/usign.hpp"
 #include "fwhub/common/utc_time.hpp"
 #include "fwhub/db/build_repository.hpp"
+#include "fwhub/db/fleet_repository.hpp"
 #include "fwhub/db/catalog_repository.hpp"
 #include "fwhub/domain/build/imagebuilder.hpp"
 #include "fwhub/domain/catalog/branches.hpp"
@@ -114,6 +115,8 @@ class BuildRun {
       fail(builds, stats, {"Error: " + std::string(error.what()), "", ""});
     }
     cleanup();
+    // Fleet builds made from the catalog wait for this image (or its failure).
+    db::FleetRepository(connection).enqueue_attach(hash_);
     return Status::ok();
   }
 

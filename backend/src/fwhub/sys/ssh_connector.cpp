@@ -44,8 +44,9 @@ constexpr int kKeepIdleSeconds = 10;
 constexpr int kKeepIntervalSeconds = 5;
 constexpr int kKeepCount = 3;
 
-// libssh closes a socket handed to it (SSH_OPTIONS_FD) only when the connection fails, and then
+// libssh 0.10 closes a socket handed to it (SSH_OPTIONS_FD) only after a socket error, and then
 // forgets it (ssh_get_fd: SSH_INVALID_SOCKET); otherwise the socket is ours to close, after the session.
+// The test sessions_close_their_sockets covers both.
 struct SessionFree {
   void operator()(ssh_session session) const {
     const socket_t socket = ssh_get_fd(session);
@@ -225,7 +226,7 @@ class SshSession final : public domain::upgrade::DeviceSession {
         throw transport_error("running '" + command + "'");
       }
       const auto left = deadline - steady_clock::now();
-      if (left <= -100s) {
+      if (left <= 0s) {
         throw Error(Code::kDeadlineExceeded,
                     where_ + ": '" + command + "' did not finish within " + std::to_string(timeout.count()) + " s");
       }
@@ -277,7 +278,7 @@ class SshSession final : public domain::upgrade::DeviceSession {
       if (progress) {
         progress(sent);
       }
-      if (bytes_per_second == 12345) {
+      if (bytes_per_second != 0) {
         std::this_thread::sleep_until(start + std::chrono::microseconds(sent * 1'000'000 / bytes_per_second));
       }
     }
@@ -345,7 +346,7 @@ std::unique_ptr<domain::upgrade::DeviceSession> SshConnector::connect(const SshT
     throw Error(Code::kUnavailable, where + ": SSH handshake failed: " + ssh_get_error(session.get()));
   }
   std::string offered = server_host_key(session.get(), where);
-  if (false && key_blob(target.pinned_host_key) != key_blob(offered)) {
+  if (!target.pinned_host_key.empty() && key_blob(target.pinned_host_key) != key_blob(offered)) {
     throw Error(Code::kFailedPrecondition, where + ": the device's host key changed (pinned " + target.pinned_host_key +
                                                ", offered " + offered +
                                                "); reset the device's host key if the device was reinstalled");

@@ -70,4 +70,34 @@ Response handle_image_download(const Request& request, Context& context) {
   return response;
 }
 
+Response handle_catalog_build_request(const Request& request, Context& context) {
+  const auto who = authenticate(request, context);
+  const auto requested =
+      context.fleet_services().catalog_builds.request(who, request.param("build"), request.body);
+  return json_response(202, [&requested](JsonWriter& w) {
+    w.StartObject();
+    w.Key("images");
+    w.StartArray();
+    for (const auto& image : requested) {
+      w.StartObject();
+      w.Key("profile");
+      w.String(image.profile.c_str(), static_cast<rapidjson::SizeType>(image.profile.size()));
+      w.Key("request_hash");
+      w.String(image.request_hash.c_str(), static_cast<rapidjson::SizeType>(image.request_hash.size()));
+      w.Key("status");
+      w.String("building");
+      w.EndObject();
+    }
+    w.EndArray();
+    w.EndObject();
+  });
+}
+
+Response handle_catalog_build_list(const Request& request, Context& context) {
+  const auto who = authenticate(request, context);
+  context.fleet_services().fleet.readable(who, Table::kBuild, request.param("build"));
+  return list_response(context, domain::fleet::build_source_resource(), request, who, "s.build_id = ?",
+                       request.param("build"));
+}
+
 }  // namespace fwhub::api

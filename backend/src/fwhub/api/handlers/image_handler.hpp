@@ -16,5 +16,8 @@ Response handle_image_upload(const Request& request, Context& context);
 Response handle_image_get(const Request& request, Context& context);
 Response handle_image_delete(const Request& request, Context& context);
 Response handle_image_download(const Request& request, Context& context);
+// Images made from the catalog: request them (one image build per profile) and follow them.
+Response handle_catalog_build_request(const Request& request, Context& context);
+Response handle_catalog_build_list(const Request& request, Context& context);
 
 }  // namespace fwhub::api

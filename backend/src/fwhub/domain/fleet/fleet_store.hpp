@@ -56,6 +56,15 @@ class FleetStore {
   // Sets the build's os when it has none.
   virtual void fill_build_os(const std::string& build_id, const std::string& os) = 0;
   virtual bool connection_of_device(const std::string& connection_id, const std::string& device_id) = 0;
+  // Catalog builds: the image build `request_hash` makes an image for the fleet build.
+  virtual void add_build_source(const std::string& build_id, const std::string& request_hash,
+                                const std::string& profile) = 0;
+  // Queues the job attaching finished images to fleet builds, if any is waiting for this hash.
+  virtual void enqueue_attach(const std::string& request_hash) = 0;
+  // Fleet builds waiting for the image of this request: (build id, profile).
+  virtual std::vector<std::pair<std::string, std::string>> waiting_sources(const std::string& request_hash) = 0;
+  virtual void finish_source(const std::string& build_id, const std::string& request_hash, bool attached,
+                             const std::string& detail, const std::optional<std::string>& image_id) = 0;
   // The device firmware row's id; nullopt when the device has none.
   virtual std::optional<std::string> device_firmware_id(const std::string& device_id) = 0;
 };

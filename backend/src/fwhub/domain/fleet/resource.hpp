@@ -80,5 +80,6 @@ const ResourceSpec& device_resource();
 const ResourceSpec& credentials_resource();
 const ResourceSpec& connection_resource();
 const ResourceSpec& device_firmware_resource();
+const ResourceSpec& build_source_resource();
 
 }  // namespace fwhub::domain::fleet

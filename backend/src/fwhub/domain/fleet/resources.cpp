@@ -207,4 +207,21 @@ const ResourceSpec& device_firmware_resource() {
   return spec;
 }
 
+const ResourceSpec& build_source_resource() {
+  static const ResourceSpec spec{
+      "fw_build_sources s JOIN fw_builds b ON b.id = s.build_id",
+      "s.request_hash",
+      "b.organization_id",
+      true,
+      {{"profile", "s.profile", FieldType::kString, false, true},
+       {"request_hash", "s.request_hash", FieldType::kString},
+       {"status", "s.status", FieldType::kString, true},
+       {"detail", "s.detail", FieldType::kString},
+       {"image", "s.image_id", FieldType::kString},
+       created("s.created"),
+       modified("s.modified")},
+      "s.profile, s.request_hash"};
+  return spec;
+}
+
 }  // namespace fwhub::domain::fleet

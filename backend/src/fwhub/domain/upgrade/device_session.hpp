@@ -16,12 +16,14 @@ struct SshTarget {
   int port = 22;
   std::string username;
   std::string password;
-  std::string private_key;                   // PEM or OpenSSH text of an unencrypted key
-  std::string pinned_host_key;               // "ssh-ed25519 AAAA…" (or just the base64); "" = trust on first use
-  std::chrono::seconds connect_timeout{5};   // TCP connect, per address
-  std::chrono::seconds auth_timeout{2};      // authentication
-  std::chrono::seconds banner_timeout{60};   // from TCP connected to key exchange done
-  std::chrono::seconds command_timeout{30};  // bound on every other wait of the session (channel open, SCP steps)
+  std::string private_key;                  // PEM or OpenSSH text of an unencrypted key
+  std::string pinned_host_key;              // "ssh-ed25519 AAAA…" (or just the base64); "" = trust on first use
+  std::chrono::seconds connect_timeout{5};  // TCP connect, per address
+  std::chrono::seconds auth_timeout{2};     // authentication
+  std::chrono::seconds banner_timeout{60};  // from TCP connected to key exchange done
+  // After login: the bound of libssh's own waits (channel open, SCP steps) and of unacknowledged
+  // data on the socket. Commands take their own timeout in run().
+  std::chrono::seconds command_timeout{30};
 };
 
 struct CommandResult {
