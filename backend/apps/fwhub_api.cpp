@@ -31,9 +31,8 @@ class ApiThread final : public fwhub::api::ThreadServices {
         build_store_(connection_, &stats),
         builds_(catalog_, build_store_, config_, &done_builds),
         firmware_files_(std::filesystem::path(config.paths.state_dir) / "firmware"),
-        image_boards_(fwhub::domain::firmware::parse_custom_image_types(config.fleet.custom_images.empty()
-                                                                            ? "[]"
-                                                                            : config.fleet.custom_images),
+        image_boards_(fwhub::domain::firmware::parse_custom_image_types(
+                          config.fleet.custom_images.empty() ? "[]" : config.fleet.custom_images),
                       [this](const std::string& target) { return catalog_.profiles_of_target(target); }),
         auth_(accounts_, config.fleet),
         fleet_(fleet_store_, accounts_, firmware_files_, image_boards_, secrets),
@@ -91,7 +90,7 @@ int main(int argc, char** argv) {
         config.fleet.secret_key.empty() ? std::nullopt : std::optional<fwhub::SecretBox>(config.fleet.secret_key);
     // Checked at start-up: a malformed custom_images setting stops the API with its reason.
     fwhub::domain::firmware::parse_custom_image_types(config.fleet.custom_images.empty() ? "[]"
-                                                                                          : config.fleet.custom_images);
+                                                                                         : config.fleet.custom_images);
     spdlog::info("fwhub-api listening on {}", config.api.listen);
     const fwhub::SteadyClock clock;
     // Shared by the threads of a worker process (each forked worker has its own copy).
@@ -102,12 +101,12 @@ int main(int argc, char** argv) {
     fwhub::service::DoneBuildCache done_builds(clock, 1000);
     std::once_flag flusher_started;  // per worker: the factory first runs after the fork
     const fwhub::SecretBox* secret_box = secrets ? &*secrets : nullptr;
-    return fwhub::api::run_fcgi_pool(options, router, [&config, &health_cache, &stats, &done_builds, &flusher_started,
-                                                       secret_box] {
-      std::call_once(flusher_started,
-                     [&config, &stats] { std::thread(flush_statistics, config, std::ref(stats)).detach(); });
-      return std::make_unique<ApiThread>(config, health_cache, stats, done_builds, secret_box);
-    });
+    return fwhub::api::run_fcgi_pool(
+        options, router, [&config, &health_cache, &stats, &done_builds, &flusher_started, secret_box] {
+          std::call_once(flusher_started,
+                         [&config, &stats] { std::thread(flush_statistics, config, std::ref(stats)).detach(); });
+          return std::make_unique<ApiThread>(config, health_cache, stats, done_builds, secret_box);
+        });
   } catch (const std::exception& error) {
     spdlog::critical("fwhub-api: {}", error.what());
     return 1;

@@ -6,8 +6,8 @@
 
 #include <rapidjson/document.h>
 
-#include <filesystem>
 #include <cstdlib>
+#include <filesystem>
 #include <fstream>
 #include <thread>
 
@@ -37,9 +37,9 @@ class Api {
 
   // Signs in by password; returns the login response.
   httplib::Result login(const std::string& username, const std::string& password) {
-    auto result = client_.Post("/api/v1/auth/login",
-                               R"({"username":")" + username + R"(","password":")" + password + R"("})",
-                               "application/json");
+    auto result =
+        client_.Post("/api/v1/auth/login", R"({"username":")" + username + R"(","password":")" + password + R"("})",
+                     "application/json");
     if (result && result->status == 200) {
       const std::string set_cookie = result->get_header_value("Set-Cookie");
       cookie_ = set_cookie.substr(0, set_cookie.find(';'));
@@ -86,8 +86,8 @@ class Api {
   std::string create(const std::string& path, const std::string& body) {
     const auto result = post(path, body);
     BOOST_REQUIRE(result);
-    BOOST_REQUIRE_MESSAGE(result->status == 201, path << " " << body << " -> " << result->status << " "
-                                                      << result->body);
+    BOOST_REQUIRE_MESSAGE(result->status == 201,
+                          path << " " << body << " -> " << result->status << " " << result->body);
     return str(json(result->body)["id"]);
   }
 
@@ -168,7 +168,9 @@ std::string image_bytes(const std::string& board, const std::string& target, boo
 const std::string kUpgrader = "/api/v1/firmware-upgrader/";
 const std::string kC7Name = "openwrt-23.05.4-ath79-generic-tplink_archer-c7-v5-squashfs-sysupgrade.bin";
 
-std::filesystem::path firmware_folder() { return std::filesystem::path(Stack().state()) / "lib" / "firmware"; }
+std::filesystem::path firmware_folder() {
+  return std::filesystem::path(Stack().state()) / "lib" / "firmware";
+}
 
 }  // namespace
 
@@ -287,8 +289,7 @@ BOOST_AUTO_TEST_CASE(validation_messages_are_keyed_by_field) {
       admin.post(kUpgrader + "build/", R"({"category":")" + category + R"(","version":"1.1","os":"OpenWrt 1"})");
   BOOST_TEST(same_os->status == 400);
   BOOST_TEST(json(same_os->body)["errors"].HasMember("os"));
-  const auto same_version =
-      admin.post(kUpgrader + "build/", R"({"category":")" + category + R"(","version":"1.0"})");
+  const auto same_version = admin.post(kUpgrader + "build/", R"({"category":")" + category + R"(","version":"1.0"})");
   BOOST_TEST(str(json(same_version->body)["errors"]["version"][0]) ==
              "A build with this version already exists in this category.");
 }
@@ -378,13 +379,14 @@ BOOST_AUTO_TEST_CASE(devices_credentials_and_firmware_rules) {
   Api admin = signed_in(t.admin, "adminpassword");
   const std::string category = admin.create(kUpgrader + "category/", R"({"name":"Fleet"})");
   const std::string build = admin.create(kUpgrader + "build/", R"({"category":")" + category + R"(","version":"4"})");
-  const auto uploaded =
-      admin.upload(kUpgrader + "build/" + build + "/image/", kC7Name, image_bytes("tplink,archer-c7-v5", "ath79/generic"));
+  const auto uploaded = admin.upload(kUpgrader + "build/" + build + "/image/", kC7Name,
+                                     image_bytes("tplink,archer-c7-v5", "ath79/generic"));
   BOOST_REQUIRE(uploaded->status == 201);
   const std::string image = str(json(uploaded->body)["id"]);
 
-  const std::string c7 = admin.create("/api/v1/devices/", R"({"name":"ap-1","model":"TP-Link Archer C7 v5",)"
-                                                          R"("board_name":"tplink,archer-c7-v5","management_ip":"127.0.0.1"})");
+  const std::string c7 =
+      admin.create("/api/v1/devices/", R"({"name":"ap-1","model":"TP-Link Archer C7 v5",)"
+                                       R"("board_name":"tplink,archer-c7-v5","management_ip":"127.0.0.1"})");
   const std::string other = admin.create("/api/v1/devices/", R"({"name":"ap-2","model":"Other Router"})");
   BOOST_TEST(admin.post("/api/v1/devices/", R"({"name":"ap-1"})")->status == 400);
 
@@ -449,8 +451,9 @@ BOOST_AUTO_TEST_CASE(deleting_an_organization_removes_its_files) {
   Api admin = signed_in(t.admin, "adminpassword");
   const std::string category = admin.create(kUpgrader + "category/", R"({"name":"Gone"})");
   const std::string build = admin.create(kUpgrader + "build/", R"({"category":")" + category + R"(","version":"5"})");
-  BOOST_TEST(admin.upload(kUpgrader + "build/" + build + "/image/", kC7Name,
-                          image_bytes("tplink,archer-c7-v5", "ath79/generic"))
+  BOOST_TEST(admin
+                 .upload(kUpgrader + "build/" + build + "/image/", kC7Name,
+                         image_bytes("tplink,archer-c7-v5", "ath79/generic"))
                  ->status == 201);
   BOOST_TEST(std::filesystem::exists(firmware_folder() / build));
   BOOST_TEST(admin.del("/api/v1/organizations/" + t.id + "/")->status == 403);  // superusers only
@@ -472,7 +475,8 @@ BOOST_AUTO_TEST_CASE(builds_made_from_the_catalog_get_their_images_attached) {
   const std::string marker = fwhub::random_hex(4);  // a fresh request: not answered from an earlier build
   const auto requested = admin.post(sources, R"({"version":"23.05.4","target":"ath79/generic",)"
                                              R"("profiles":["tplink_archer-c7-v5"],"packages":["tcpdump"],)"
-                                             R"("defaults":"echo )" + marker + R"("})");
+                                             R"("defaults":"echo )" +
+                                                 marker + R"("})");
   BOOST_REQUIRE(requested);
   BOOST_REQUIRE_MESSAGE(requested->status == 202, requested->body);
   std::string status = "building";

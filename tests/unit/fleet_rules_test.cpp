@@ -25,7 +25,9 @@ Principal member(const std::string& organization, Role role) {
   return who;
 }
 
-InputValue text(const std::string& value) { return {InputValue::Kind::kString, value}; }
+InputValue text(const std::string& value) {
+  return {InputValue::Kind::kString, value};
+}
 
 std::string first_error(Input& input, const std::string& field) {
   const auto& all = input.errors().all();

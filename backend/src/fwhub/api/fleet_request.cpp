@@ -14,7 +14,9 @@ namespace {
 using domain::fleet::FieldType;
 using domain::fleet::InputValue;
 
-bool state_changing(const std::string& method) { return method != "GET" && method != "HEAD" && method != "OPTIONS"; }
+bool state_changing(const std::string& method) {
+  return method != "GET" && method != "HEAD" && method != "OPTIONS";
+}
 
 bool same_secret(const std::string& a, const std::string& b) {
   return a.size() == b.size() && !a.empty() && sodium_memcmp(a.data(), b.data(), a.size()) == 0;

@@ -22,7 +22,7 @@ struct Request {
   std::map<std::string, std::string> headers;      // lower-case names, e.g. "content-type"
   std::map<std::string, std::string> path_params;  // filled by the router, decoded
   std::string body;
-  BodyReader stream;  // set instead of `body` for multipart/form-data (uploads are streamed)
+  BodyReader stream;       // set instead of `body` for multipart/form-data (uploads are streamed)
   std::string request_id;  // from nginx ($request_id) or generated
   std::string remote_addr;
 

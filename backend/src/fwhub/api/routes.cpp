@@ -37,8 +37,8 @@ void add_fleet_routes(Router& router) {
   router.add("DELETE", "/api/v1/auth/tokens/{id}/", handle_token_revoke);
   add_resource(router, "/api/v1/organizations/", fleet::organization_resource(), &FleetService::create_organization,
                &FleetService::update_organization, &FleetService::delete_organization);
-  add_resource(router, "/api/v1/users/", fleet::user_resource(), &FleetService::create_user,
-               &FleetService::update_user, &FleetService::delete_user);
+  add_resource(router, "/api/v1/users/", fleet::user_resource(), &FleetService::create_user, &FleetService::update_user,
+               &FleetService::delete_user);
   add_resource(router, "/api/v1/devices/", fleet::device_resource(), &FleetService::create_device,
                &FleetService::update_device, &FleetService::delete_device);
   add_resource(router, "/api/v1/credentials/", fleet::credentials_resource(), &FleetService::create_credentials,

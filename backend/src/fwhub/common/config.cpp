@@ -285,7 +285,7 @@ Config parse_config(const std::string& text, const std::string& origin) {
          FleetConfig& c = config.fleet;
          TableReader(t, "fleet", origin)
              .str("secret_key", c.secret_key)
-             .integer("session_hours", c.session_hours, 1, 24 * 365)
+             .integer("session_hours", c.session_hours, 1, std::int64_t{24} * 365)
              .str("secure_cookies", c.secure_cookies)
              .integer("login_max_failures", c.login_max_failures, 1, 1000)
              .integer("login_window_seconds", c.login_window_seconds, 1, 86400)

@@ -98,12 +98,12 @@ struct BuildConfig {
 
 // Fleet management: accounts, sign-in, stored secrets and firmware images.
 struct FleetConfig {
-  std::string secret_key;                 // 64 hex digits encrypting credentials; FWHUB_SECRET_KEY wins; "" = none
-  int session_hours = 12;                 // a session cookie expires this long after sign-in
-  std::string secure_cookies = "auto";    // "auto" (when served over TLS), "always", "never"
-  int login_max_failures = 5;             // failed sign-ins of a user before blocking (an address: 10x)
-  int login_window_seconds = 900;         // failures older than this are forgotten
-  int login_block_seconds = 900;          // how long a blocked user or address waits
+  std::string secret_key;               // 64 hex digits encrypting credentials; FWHUB_SECRET_KEY wins; "" = none
+  int session_hours = 12;               // a session cookie expires this long after sign-in
+  std::string secure_cookies = "auto";  // "auto" (when served over TLS), "always", "never"
+  int login_max_failures = 5;           // failed sign-ins of a user before blocking (an address: 10x)
+  int login_window_seconds = 900;       // failures older than this are forgotten
+  int login_block_seconds = 900;        // how long a blocked user or address waits
   std::int64_t max_image_bytes = std::int64_t{30} * 1024 * 1024;  // firmware upload limit; 0 = unlimited
   // Extra image types before the built-in table, upstream's OPENWISP_CUSTOM_OPENWRT_IMAGES form
   // as JSON: [["type", {"label": "…", "boards": ["…"]}], …]. "" = none.

@@ -34,7 +34,7 @@ std::string random_hex(std::size_t bytes) {
 
 std::string random_uuid() {
   std::string hex = random_hex(16);
-  hex[12] = '4';                                                       // version 4
+  hex[12] = '4';                                               // version 4
   hex[16] = "89ab"[static_cast<unsigned char>(hex[16]) % 4U];  // RFC 4122 variant
   return hex.substr(0, 8) + "-" + hex.substr(8, 4) + "-" + hex.substr(12, 4) + "-" + hex.substr(16, 4) + "-" +
          hex.substr(20);

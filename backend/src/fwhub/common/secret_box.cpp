@@ -24,7 +24,7 @@ SecretBox::SecretBox(std::string_view hex_key) {
   ensure_sodium();
   key_.resize(crypto_secretbox_KEYBYTES);
   std::size_t length = 0;
-  if (hex_key.size() != 2 * crypto_secretbox_KEYBYTES ||
+  if (hex_key.size() != std::size_t{2} * crypto_secretbox_KEYBYTES ||
       sodium_hex2bin(bytes(key_), key_.size(), hex_key.data(), hex_key.size(), nullptr, &length, nullptr) != 0 ||
       length != crypto_secretbox_KEYBYTES) {
     throw Error(Code::kInvalidArgument, "the secret key must be 64 hexadecimal digits");
@@ -34,8 +34,7 @@ SecretBox::SecretBox(std::string_view hex_key) {
 std::string SecretBox::seal(std::string_view plain) const {
   std::string out(crypto_secretbox_NONCEBYTES + crypto_secretbox_MACBYTES + plain.size(), '\0');
   randombytes_buf(bytes(out), crypto_secretbox_NONCEBYTES);
-  crypto_secretbox_easy(bytes(out) + crypto_secretbox_NONCEBYTES, bytes(plain), plain.size(), bytes(out),
-                        bytes(key_));
+  crypto_secretbox_easy(bytes(out) + crypto_secretbox_NONCEBYTES, bytes(plain), plain.size(), bytes(out), bytes(key_));
   return out;
 }
 
@@ -51,6 +50,8 @@ std::string SecretBox::open(std::string_view sealed) const {
   return out;
 }
 
-std::string SecretBox::generate_key_hex() { return random_hex(crypto_secretbox_KEYBYTES); }
+std::string SecretBox::generate_key_hex() {
+  return random_hex(crypto_secretbox_KEYBYTES);
+}
 
 }  // namespace fwhub

@@ -31,14 +31,18 @@ struct Sha256Stream::State {
   EVP_MD_CTX* context = EVP_MD_CTX_new();
 };
 
-Sha256Stream::Sha256Stream() : state_(new State) { EVP_DigestInit_ex(state_->context, EVP_sha256(), nullptr); }
+Sha256Stream::Sha256Stream() : state_(new State) {
+  EVP_DigestInit_ex(state_->context, EVP_sha256(), nullptr);
+}
 
 Sha256Stream::~Sha256Stream() {
   EVP_MD_CTX_free(state_->context);
   delete state_;
 }
 
-void Sha256Stream::update(std::string_view data) { EVP_DigestUpdate(state_->context, data.data(), data.size()); }
+void Sha256Stream::update(std::string_view data) {
+  EVP_DigestUpdate(state_->context, data.data(), data.size());
+}
 
 std::string Sha256Stream::hex() {
   std::array<unsigned char, EVP_MAX_MD_SIZE> digest{};

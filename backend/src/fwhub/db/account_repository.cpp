@@ -33,7 +33,8 @@ constexpr const char* kDeleteCategoriesOf = "DELETE FROM categories WHERE organi
 constexpr const char* kDeleteCredentialsOf = "DELETE FROM credentials WHERE organization_id = ?";
 constexpr const char* kInsertSession =
     "INSERT INTO sessions (token_hash, user_id, csrf_token, expires_at) VALUES (?, ?, ?, NOW(3) + INTERVAL ? SECOND)";
-constexpr const char* kSession = "SELECT user_id, csrf_token FROM sessions WHERE token_hash = ? AND expires_at > NOW(3)";
+constexpr const char* kSession =
+    "SELECT user_id, csrf_token FROM sessions WHERE token_hash = ? AND expires_at > NOW(3)";
 constexpr const char* kDeleteSession = "DELETE FROM sessions WHERE token_hash = ? OR expires_at <= NOW(3)";
 constexpr const char* kInsertToken = "INSERT INTO api_tokens (id, user_id, name, token_hash) VALUES (?, ?, ?, ?)";
 constexpr const char* kTokenUser = "SELECT user_id FROM api_tokens WHERE token_hash = ? AND revoked_at IS NULL";
@@ -69,7 +70,9 @@ void set_optional(sql::PreparedStatement& statement, unsigned index, const std::
 
 }  // namespace
 
-bool is_duplicate_key(const sql::SQLException& error) { return error.getErrorCode() == 1062; }
+bool is_duplicate_key(const sql::SQLException& error) {
+  return error.getErrorCode() == 1062;
+}
 
 std::optional<domain::fleet::UserCredentials> AccountRepository::user_credentials(const std::string& username) {
   return with_connection(connection_, [&](Connection& c) -> std::optional<domain::fleet::UserCredentials> {
@@ -108,7 +111,7 @@ std::optional<domain::fleet::Principal> AccountRepository::principal(const std::
 
 std::string AccountRepository::create_user(const domain::fleet::NewUser& user) {
   return with_connection(connection_, [&](Connection& c) {
-    const std::string id = random_uuid();
+    std::string id = random_uuid();
     auto statement = c.prepare(kInsertUser);
     statement->setString(1, id);
     statement->setString(2, user.username);
@@ -172,7 +175,7 @@ std::optional<std::string> AccountRepository::organization_id(const std::string&
 
 std::string AccountRepository::create_organization(const domain::fleet::NewOrganization& organization) {
   return with_connection(connection_, [&](Connection& c) {
-    const std::string id = random_uuid();
+    std::string id = random_uuid();
     auto statement = c.prepare(kInsertOrganization);
     statement->setString(1, id);
     statement->setString(2, organization.name);
@@ -258,7 +261,7 @@ void AccountRepository::delete_session(const std::string& token_hash) {
 std::string AccountRepository::create_token(const std::string& user_id, const std::string& name,
                                             const std::string& token_hash) {
   return with_connection(connection_, [&](Connection& c) {
-    const std::string id = random_uuid();
+    std::string id = random_uuid();
     auto statement = c.prepare(kInsertToken);
     statement->setString(1, id);
     statement->setString(2, user_id);

@@ -25,8 +25,7 @@ class AccountRepository final : public domain::fleet::AccountStore {
                       int lifetime_seconds) override;
   std::optional<std::pair<std::string, std::string>> session(const std::string& token_hash) override;
   void delete_session(const std::string& token_hash) override;
-  std::string create_token(const std::string& user_id, const std::string& name,
-                           const std::string& token_hash) override;
+  std::string create_token(const std::string& user_id, const std::string& name, const std::string& token_hash) override;
   std::optional<std::string> token_user(const std::string& token_hash) override;
   bool revoke_token(const std::string& id, const std::string& user_id) override;
   int blocked_seconds(const std::string& subject) override;

@@ -97,8 +97,7 @@ constexpr const char* kBuildsOfCategory = "SELECT id FROM fw_builds WHERE catego
 constexpr const char* kBuildsOfOrganization = "SELECT id FROM fw_builds WHERE organization_id = ?";
 constexpr const char* kOsTaken = "SELECT 1 FROM fw_builds WHERE org_key = IFNULL(?, '') AND os = ? AND id <> ?";
 constexpr const char* kDevice = "SELECT organization_id, model, board_name, deactivated FROM devices WHERE id = ?";
-constexpr const char* kImage =
-    "SELECT build_id, organization_id, type, file_name, boards FROM fw_images WHERE id = ?";
+constexpr const char* kImage = "SELECT build_id, organization_id, type, file_name, boards FROM fw_images WHERE id = ?";
 constexpr const char* kHasConnection = "SELECT 1 FROM device_connections WHERE device_id = ? LIMIT 1";
 constexpr const char* kAttachAuto =
     "INSERT IGNORE INTO device_connections (id, device_id, credentials_id, failure_reason)"
@@ -145,8 +144,8 @@ void FleetRepository::insert(Table table, const std::string& id, const Values& v
       columns += ", " + column;
       marks += ", ?";
     }
-    auto statement = c.prepare(std::string("INSERT INTO ") + info(table).name + " (" + columns + ") VALUES (" +
-                               marks + ")");
+    auto statement =
+        c.prepare(std::string("INSERT INTO ") + info(table).name + " (" + columns + ") VALUES (" + marks + ")");
     statement->setString(1, id);
     bind(*statement, 2, values);
     try {
@@ -166,8 +165,7 @@ bool FleetRepository::update(Table table, const std::string& id, const Values& v
     for (const auto& [column, value] : values) {
       assignments += (assignments.empty() ? "" : ", ") + column + " = ?";
     }
-    auto statement =
-        c.prepare(std::string("UPDATE ") + info(table).name + " SET " + assignments + " WHERE id = ?");
+    auto statement = c.prepare(std::string("UPDATE ") + info(table).name + " SET " + assignments + " WHERE id = ?");
     bind(*statement, 1, values);
     statement->setString(static_cast<unsigned>(values.size() + 1), id);
     try {
@@ -214,8 +212,7 @@ std::optional<domain::fleet::DeviceFacts> FleetRepository::device(const std::str
     if (!rows->next()) {
       return std::nullopt;
     }
-    return domain::fleet::DeviceFacts{rows->getString(1), rows->getString(2), rows->getString(3),
-                                      rows->getBoolean(4)};
+    return domain::fleet::DeviceFacts{rows->getString(1), rows->getString(2), rows->getString(3), rows->getBoolean(4)};
   });
 }
 

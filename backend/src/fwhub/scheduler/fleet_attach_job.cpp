@@ -93,9 +93,9 @@ Status attach(const Config& config, const std::string& hash) {
   db::CatalogRepository catalog(connection);
   db::BuildRepository builds(connection);
   sys::FirmwareFolder files(fs::path(config.paths.state_dir) / "firmware");
-  service::ImageBoards boards(
-      domain::firmware::parse_custom_image_types(config.fleet.custom_images.empty() ? "[]" : config.fleet.custom_images),
-      [&catalog](const std::string& target) { return catalog.profiles_of_target(target); });
+  service::ImageBoards boards(domain::firmware::parse_custom_image_types(
+                                  config.fleet.custom_images.empty() ? "[]" : config.fleet.custom_images),
+                              [&catalog](const std::string& target) { return catalog.profiles_of_target(target); });
   service::FleetService fleet(store, accounts, files, boards, nullptr);
   domain::fleet::Principal system;
   system.user_id = "scheduler";

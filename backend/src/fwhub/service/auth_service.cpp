@@ -14,10 +14,11 @@ constexpr int kAddressFailureFactor = 10;
 
 }  // namespace
 
-std::string token_hash(const std::string& token) { return sha256_hex(token); }
+std::string token_hash(const std::string& token) {
+  return sha256_hex(token);
+}
 
-Session AuthService::login(const std::string& username, const std::string& password,
-                           const std::string& remote_addr) {
+Session AuthService::login(const std::string& username, const std::string& password, const std::string& remote_addr) {
   const std::string user_subject = "user:" + username;
   const std::string address_subject = "ip:" + remote_addr;
   const int wait = std::max(store_.blocked_seconds(user_subject), store_.blocked_seconds(address_subject));
@@ -52,7 +53,9 @@ Session AuthService::login(const std::string& username, const std::string& passw
   return session;
 }
 
-void AuthService::logout(const std::string& session_token) { store_.delete_session(token_hash(session_token)); }
+void AuthService::logout(const std::string& session_token) {
+  store_.delete_session(token_hash(session_token));
+}
 
 std::optional<domain::fleet::Principal> AuthService::from_session(const std::string& session_token) {
   const auto session = store_.session(token_hash(session_token));

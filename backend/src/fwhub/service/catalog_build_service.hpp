@@ -22,8 +22,7 @@ struct RequestedImage {
 
 class CatalogBuildService {
  public:
-  CatalogBuildService(FleetService& fleet, BuildService& builds, domain::fleet::FleetStore& store,
-                      const Config& config)
+  CatalogBuildService(FleetService& fleet, BuildService& builds, domain::fleet::FleetStore& store, const Config& config)
       : fleet_(fleet), builds_(builds), store_(store), config_(config) {}
 
   // body: an ASU build request with "profiles": [..] (1 to 64) instead of "profile". Throws

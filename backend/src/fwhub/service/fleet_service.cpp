@@ -15,10 +15,7 @@
 namespace fwhub::service {
 namespace {
 
-using domain::fleet::FieldErrors;
 using domain::fleet::Role;
-using domain::fleet::Table;
-using domain::fleet::ValidationError;
 using domain::fleet::Values;
 
 void put(Values& values, const char* column, const std::optional<std::string>& value) {
@@ -86,7 +83,7 @@ std::optional<std::string> FleetService::readable(const Principal& who, Table ta
 }
 
 std::optional<std::string> FleetService::changeable(const Principal& who, Table table, const std::string& id) {
-  const auto owner = readable(who, table, id);
+  auto owner = readable(who, table, id);
   if (!domain::fleet::can_change(who, owner)) {
     throw Error(Code::kPermissionDenied, owner ? "your role in this organization does not allow changes"
                                                : "shared objects are changed by superusers only");
@@ -101,7 +98,7 @@ void FleetService::require_superuser(const Principal& who) const {
 }
 
 std::optional<std::string> FleetService::visible_organization(const Principal& who, const std::string& slug_or_id) {
-  const auto id = accounts_.organization_id(slug_or_id);
+  auto id = accounts_.organization_id(slug_or_id);
   if (!id || (!who.superuser && who.role_in(*id) == Role::kNone)) {
     return std::nullopt;
   }
@@ -136,7 +133,7 @@ std::optional<std::string> FleetService::organization_field(const Principal& who
     }
     return std::nullopt;
   }
-  const auto id = visible_organization(who, **value);
+  auto id = visible_organization(who, **value);
   if (!id) {
     input.errors().add("organization", "Organization \"" + **value + "\" does not exist.");
     return std::nullopt;
@@ -209,8 +206,8 @@ std::string FleetService::create_user(const Principal& who, Input input) {
     organization = organization_field(who, input, false);
   }
   input.check();
-  const std::string id = accounts_.create_user({*username, email.value_or(""), hash_password(*password),
-                                                superuser.value_or(false)});
+  std::string id =
+      accounts_.create_user({*username, email.value_or(""), hash_password(*password), superuser.value_or(false)});
   if (organization) {
     accounts_.set_role(id, *organization, role.value_or(Role::kOperator));
   }
@@ -270,7 +267,7 @@ std::string FleetService::create_category(const Principal& who, Input input) {
   const auto name = input.text("name", 64, true);
   const auto description = input.text("description", 65535, false, true);
   input.check();
-  const std::string id = random_uuid();
+  std::string id = random_uuid();
   store_.insert(Table::kCategory, id,
                 {{"organization_id", organization}, {"name", *name}, {"description", description.value_or("")}});
   return id;
@@ -317,7 +314,7 @@ std::string FleetService::create_build(const Principal& who, Input input) {
     input.errors().add("os", "A build with this os already exists in this organization.");
   }
   input.check();
-  const std::string id = random_uuid();
+  std::string id = random_uuid();
   store_.insert(Table::kBuild, id,
                 {{"category_id", *category},
                  {"organization_id", organization},
@@ -365,7 +362,7 @@ std::string FleetService::add_image(const Principal& who, const std::string& bui
   } discard{files_, upload.incoming_path};
   const auto organization = changeable(who, Table::kBuild, build_id);
   const CheckedImage checked = check_image(upload, boards_);
-  const std::string id = random_uuid();
+  std::string id = random_uuid();
   store_.insert(Table::kImage, id,
                 {{"build_id", build_id},
                  {"organization_id", organization},
@@ -421,7 +418,7 @@ std::string FleetService::create_device(const Principal& who, Input input) {
   put(values, "location", input.text("location", 128, false, true));
   put_flag(values, "deactivated", input.boolean("deactivated"));
   input.check();
-  const std::string id = random_uuid();
+  std::string id = random_uuid();
   store_.insert(Table::kDevice, id, values);
   store_.attach_auto_credentials(id);
   return id;
@@ -480,7 +477,7 @@ std::string FleetService::create_credentials(const Principal& who, Input input) 
     input.errors().add("private_key", "Not a private key in PEM or OpenSSH format.");
   }
   input.check();
-  const std::string id = random_uuid();
+  std::string id = random_uuid();
   store_.insert(Table::kCredentials, id,
                 {{"organization_id", organization},
                  {"name", *name},
@@ -547,7 +544,7 @@ std::string FleetService::create_connection(const Principal& who, const std::str
   }
   const auto enabled = input.boolean("enabled");
   input.check();
-  const std::string id = random_uuid();
+  std::string id = random_uuid();
   store_.insert(Table::kConnection, id,
                 {{"device_id", device_id},
                  {"credentials_id", *credentials},

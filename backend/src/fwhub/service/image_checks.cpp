@@ -14,7 +14,9 @@ namespace {
 
 using domain::fleet::ValidationError;
 
-bool ends_with(const std::string& text, std::string_view suffix) { return text.ends_with(suffix); }
+bool ends_with(const std::string& text, std::string_view suffix) {
+  return text.ends_with(suffix);
+}
 
 std::string metadata_json(const domain::firmware::FwtoolMetadata& metadata) {
   rapidjson::StringBuffer buffer;
@@ -83,8 +85,8 @@ CheckedImage check_image(const domain::fleet::UploadedImage& upload, ImageBoards
     throw ValidationError("file", "The submitted file is empty.");
   }
   CheckedImage checked;
-  checked.type = upload.type && !upload.type->empty() ? *upload.type
-                                                      : domain::firmware::type_from_filename(upload.file_name);
+  checked.type =
+      upload.type && !upload.type->empty() ? *upload.type : domain::firmware::type_from_filename(upload.file_name);
   if (checked.type.size() > 128) {
     throw ValidationError("type", "Ensure this field has no more than 128 characters.");
   }
@@ -118,8 +120,8 @@ CheckedImage check_image(const domain::fleet::UploadedImage& upload, ImageBoards
     }
     checked.metadata_json = metadata_json(*metadata);
     if (!metadata->version.empty()) {
-      checked.os = metadata->dist + " " + metadata->version + (metadata->revision.empty() ? "" : " ") +
-                   metadata->revision;
+      checked.os =
+          metadata->dist + " " + metadata->version + (metadata->revision.empty() ? "" : " ") + metadata->revision;
     }
   } else {
     checked.metadata_json = "{}";

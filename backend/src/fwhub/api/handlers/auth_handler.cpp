@@ -96,8 +96,7 @@ Response handle_token_list(const Request& request, Context& context) {
   query.all_organizations = true;
   query.fixed.emplace_back("t.user_id = ?", who.user_id);
   return page_response(domain::fleet::token_resource(),
-                       context.fleet_services().resources.list(domain::fleet::token_resource(), query), query,
-                       request);
+                       context.fleet_services().resources.list(domain::fleet::token_resource(), query), query, request);
 }
 
 Response handle_token_create(const Request& request, Context& context) {

@@ -48,8 +48,7 @@ Response handle_connection_create(const Request& request, Context& context) {
   const auto who = authenticate(request, context);
   const std::string id =
       context.fleet_services().fleet.create_connection(who, request.param("id"), read_input(request, false));
-  return record_response(context, domain::fleet::connection_resource(), id, of_device(who, request.param("id")),
-                         201);
+  return record_response(context, domain::fleet::connection_resource(), id, of_device(who, request.param("id")), 201);
 }
 
 Response handle_connection_get(const Request& request, Context& context) {

@@ -72,8 +72,7 @@ Response handle_image_download(const Request& request, Context& context) {
 
 Response handle_catalog_build_request(const Request& request, Context& context) {
   const auto who = authenticate(request, context);
-  const auto requested =
-      context.fleet_services().catalog_builds.request(who, request.param("build"), request.body);
+  const auto requested = context.fleet_services().catalog_builds.request(who, request.param("build"), request.body);
   return json_response(202, [&requested](JsonWriter& w) {
     w.StartObject();
     w.Key("images");

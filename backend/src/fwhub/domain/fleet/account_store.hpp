@@ -63,8 +63,7 @@ class AccountStore {
   // Seconds a subject ("user:alice", "ip:10.0.0.1") must still wait; 0 when not blocked.
   virtual int blocked_seconds(const std::string& subject) = 0;
   // Counts a failure within the window; blocks the subject when it reaches max_failures.
-  virtual void record_failure(const std::string& subject, int window_seconds, int max_failures,
-                              int block_seconds) = 0;
+  virtual void record_failure(const std::string& subject, int window_seconds, int max_failures, int block_seconds) = 0;
   virtual void clear_failures(const std::string& subject) = 0;
 };
 

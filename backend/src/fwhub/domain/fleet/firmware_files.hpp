@@ -16,8 +16,7 @@ class FirmwareFiles {
   virtual void remove_image(const std::string& build_id, const std::string& file_name) = 0;
   virtual void remove_build(const std::string& build_id) = 0;
   // The path nginx serves a private download from, relative to its internal location.
-  [[nodiscard]] virtual std::string download_path(const std::string& build_id,
-                                                  const std::string& file_name) const = 0;
+  [[nodiscard]] virtual std::string download_path(const std::string& build_id, const std::string& file_name) const = 0;
 };
 
 }  // namespace fwhub::domain::fleet

@@ -15,8 +15,8 @@ constexpr std::size_t kHeadBytes = 512;
 void ImageDigest::add(std::string_view bytes) {
   size_ += bytes.size();
   if (max_bytes_ != 0 && size_ > max_bytes_) {
-    throw Error(Code::kPayloadTooLarge, "the image is larger than the limit of " + std::to_string(max_bytes_) +
-                                            " bytes");
+    throw Error(Code::kPayloadTooLarge,
+                "the image is larger than the limit of " + std::to_string(max_bytes_) + " bytes");
   }
   sha256_.update(bytes);
   if (head_.size() < kHeadBytes) {

@@ -28,12 +28,12 @@ struct FieldSpec {
 };
 
 struct ResourceSpec {
-  const char* from;              // "fw_builds b JOIN categories c ON …"
-  const char* id_column;         // "b.id"
-  const char* org_column;        // the owning organization's id column; nullable when shared rows exist
-  bool has_shared;               // rows without organization exist and are readable by all
+  const char* from;        // "fw_builds b JOIN categories c ON …"
+  const char* id_column;   // "b.id"
+  const char* org_column;  // the owning organization's id column; nullable when shared rows exist
+  bool has_shared;         // rows without organization exist and are readable by all
   std::vector<FieldSpec> fields;
-  const char* default_order;     // "b.created DESC, b.id"
+  const char* default_order;  // "b.created DESC, b.id"
   // Replaces "org_column IN (…)" when set: a condition where "{orgs}" stands for the list.
   const char* scope_template = nullptr;
 };

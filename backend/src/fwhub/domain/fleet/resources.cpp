@@ -4,8 +4,12 @@
 namespace fwhub::domain::fleet {
 namespace {
 
-FieldSpec created(const char* expression) { return {"created", expression, FieldType::kTime, false, true}; }
-FieldSpec modified(const char* expression) { return {"modified", expression, FieldType::kTime, false, true}; }
+FieldSpec created(const char* expression) {
+  return {"created", expression, FieldType::kTime, false, true};
+}
+FieldSpec modified(const char* expression) {
+  return {"modified", expression, FieldType::kTime, false, true};
+}
 
 }  // namespace
 
@@ -19,17 +23,16 @@ const FieldSpec* find_field(const ResourceSpec& spec, const std::string& name) {
 }
 
 const ResourceSpec& organization_resource() {
-  static const ResourceSpec spec{
-      "organizations o",
-      "o.id",
-      "o.id",
-      false,
-      {{"id", "o.id", FieldType::kString},
-       {"name", "o.name", FieldType::kString, true, true},
-       {"slug", "o.slug", FieldType::kString, true, true},
-       created("o.created"),
-       modified("o.modified")},
-      "o.name, o.id"};
+  static const ResourceSpec spec{"organizations o",
+                                 "o.id",
+                                 "o.id",
+                                 false,
+                                 {{"id", "o.id", FieldType::kString},
+                                  {"name", "o.name", FieldType::kString, true, true},
+                                  {"slug", "o.slug", FieldType::kString, true, true},
+                                  created("o.created"),
+                                  modified("o.modified")},
+                                 "o.name, o.id"};
   return spec;
 }
 
@@ -56,52 +59,49 @@ const ResourceSpec& user_resource() {
 }
 
 const ResourceSpec& token_resource() {
-  static const ResourceSpec spec{
-      "api_tokens t",
-      "t.id",
-      "NULL",
-      true,
-      {{"id", "t.id", FieldType::kString},
-       {"name", "t.name", FieldType::kString, true, true},
-       {"user", "t.user_id", FieldType::kString},
-       {"last_used", "t.last_used_at", FieldType::kTime},
-       {"revoked", "t.revoked_at", FieldType::kTime},
-       {"created", "t.created", FieldType::kTime, false, true}},
-      "t.created DESC, t.id"};
+  static const ResourceSpec spec{"api_tokens t",
+                                 "t.id",
+                                 "NULL",
+                                 true,
+                                 {{"id", "t.id", FieldType::kString},
+                                  {"name", "t.name", FieldType::kString, true, true},
+                                  {"user", "t.user_id", FieldType::kString},
+                                  {"last_used", "t.last_used_at", FieldType::kTime},
+                                  {"revoked", "t.revoked_at", FieldType::kTime},
+                                  {"created", "t.created", FieldType::kTime, false, true}},
+                                 "t.created DESC, t.id"};
   return spec;
 }
 
 const ResourceSpec& category_resource() {
-  static const ResourceSpec spec{
-      "categories c",
-      "c.id",
-      "c.organization_id",
-      true,
-      {{"id", "c.id", FieldType::kString},
-       {"name", "c.name", FieldType::kString, true, true},
-       {"description", "c.description", FieldType::kString},
-       {"organization", "c.organization_id", FieldType::kString, true},
-       created("c.created"),
-       modified("c.modified")},
-      "c.name, c.id"};
+  static const ResourceSpec spec{"categories c",
+                                 "c.id",
+                                 "c.organization_id",
+                                 true,
+                                 {{"id", "c.id", FieldType::kString},
+                                  {"name", "c.name", FieldType::kString, true, true},
+                                  {"description", "c.description", FieldType::kString},
+                                  {"organization", "c.organization_id", FieldType::kString, true},
+                                  created("c.created"),
+                                  modified("c.modified")},
+                                 "c.name, c.id"};
   return spec;
 }
 
 const ResourceSpec& build_resource() {
-  static const ResourceSpec spec{
-      "fw_builds b",
-      "b.id",
-      "b.organization_id",
-      true,
-      {{"id", "b.id", FieldType::kString},
-       {"category", "b.category_id", FieldType::kString, true},
-       {"version", "b.version", FieldType::kString, true, true},
-       {"os", "b.os", FieldType::kString, true, true},
-       {"changelog", "b.changelog", FieldType::kString},
-       {"organization", "b.organization_id", FieldType::kString},
-       created("b.created"),
-       modified("b.modified")},
-      "b.created DESC, b.id"};
+  static const ResourceSpec spec{"fw_builds b",
+                                 "b.id",
+                                 "b.organization_id",
+                                 true,
+                                 {{"id", "b.id", FieldType::kString},
+                                  {"category", "b.category_id", FieldType::kString, true},
+                                  {"version", "b.version", FieldType::kString, true, true},
+                                  {"os", "b.os", FieldType::kString, true, true},
+                                  {"changelog", "b.changelog", FieldType::kString},
+                                  {"organization", "b.organization_id", FieldType::kString},
+                                  created("b.created"),
+                                  modified("b.modified")},
+                                 "b.created DESC, b.id"};
   return spec;
 }
 
@@ -128,99 +128,94 @@ const ResourceSpec& image_resource() {
 }
 
 const ResourceSpec& device_resource() {
-  static const ResourceSpec spec{
-      "devices d",
-      "d.id",
-      "d.organization_id",
-      false,
-      {{"id", "d.id", FieldType::kString},
-       {"organization", "d.organization_id", FieldType::kString},
-       {"name", "d.name", FieldType::kString, true, true},
-       {"model", "d.model", FieldType::kString, true, true},
-       {"board_name", "d.board_name", FieldType::kString, true, true},
-       {"os", "d.os", FieldType::kString, true, true},
-       {"management_ip", "d.management_ip", FieldType::kString, true, true},
-       {"last_ip", "d.last_ip", FieldType::kString},
-       {"ssh_port", "d.ssh_port", FieldType::kInt},
-       {"host_key", "d.host_key", FieldType::kString},
-       {"group", "d.group_name", FieldType::kString, true, true},
-       {"location", "d.location", FieldType::kString, true, true},
-       {"deactivated", "d.deactivated", FieldType::kBool, true},
-       created("d.created"),
-       modified("d.modified")},
-      "d.name, d.id"};
+  static const ResourceSpec spec{"devices d",
+                                 "d.id",
+                                 "d.organization_id",
+                                 false,
+                                 {{"id", "d.id", FieldType::kString},
+                                  {"organization", "d.organization_id", FieldType::kString},
+                                  {"name", "d.name", FieldType::kString, true, true},
+                                  {"model", "d.model", FieldType::kString, true, true},
+                                  {"board_name", "d.board_name", FieldType::kString, true, true},
+                                  {"os", "d.os", FieldType::kString, true, true},
+                                  {"management_ip", "d.management_ip", FieldType::kString, true, true},
+                                  {"last_ip", "d.last_ip", FieldType::kString},
+                                  {"ssh_port", "d.ssh_port", FieldType::kInt},
+                                  {"host_key", "d.host_key", FieldType::kString},
+                                  {"group", "d.group_name", FieldType::kString, true, true},
+                                  {"location", "d.location", FieldType::kString, true, true},
+                                  {"deactivated", "d.deactivated", FieldType::kBool, true},
+                                  created("d.created"),
+                                  modified("d.modified")},
+                                 "d.name, d.id"};
   return spec;
 }
 
 const ResourceSpec& credentials_resource() {
-  static const ResourceSpec spec{
-      "credentials k",
-      "k.id",
-      "k.organization_id",
-      true,
-      {{"id", "k.id", FieldType::kString},
-       {"organization", "k.organization_id", FieldType::kString},
-       {"name", "k.name", FieldType::kString, true, true},
-       {"connector", "k.connector", FieldType::kString, true},
-       {"username", "k.username", FieldType::kString},
-       {"port", "k.port", FieldType::kInt},
-       {"auth", "k.auth", FieldType::kString, true},
-       {"auto_add", "k.auto_add", FieldType::kBool, true},
-       created("k.created"),
-       modified("k.modified")},
-      "k.name, k.id"};
+  static const ResourceSpec spec{"credentials k",
+                                 "k.id",
+                                 "k.organization_id",
+                                 true,
+                                 {{"id", "k.id", FieldType::kString},
+                                  {"organization", "k.organization_id", FieldType::kString},
+                                  {"name", "k.name", FieldType::kString, true, true},
+                                  {"connector", "k.connector", FieldType::kString, true},
+                                  {"username", "k.username", FieldType::kString},
+                                  {"port", "k.port", FieldType::kInt},
+                                  {"auth", "k.auth", FieldType::kString, true},
+                                  {"auto_add", "k.auto_add", FieldType::kBool, true},
+                                  created("k.created"),
+                                  modified("k.modified")},
+                                 "k.name, k.id"};
   return spec;
 }
 
 const ResourceSpec& connection_resource() {
-  static const ResourceSpec spec{
-      "device_connections dc JOIN devices d ON d.id = dc.device_id",
-      "dc.id",
-      "d.organization_id",
-      false,
-      {{"id", "dc.id", FieldType::kString},
-       {"device", "dc.device_id", FieldType::kString},
-       {"credentials", "dc.credentials_id", FieldType::kString, true},
-       {"enabled", "dc.enabled", FieldType::kBool, true},
-       {"is_working", "dc.is_working", FieldType::kBool, true},
-       {"failure_reason", "dc.failure_reason", FieldType::kString},
-       {"last_attempt", "dc.last_attempt", FieldType::kTime},
-       created("dc.created"),
-       modified("dc.modified")},
-      "dc.created, dc.id"};
+  static const ResourceSpec spec{"device_connections dc JOIN devices d ON d.id = dc.device_id",
+                                 "dc.id",
+                                 "d.organization_id",
+                                 false,
+                                 {{"id", "dc.id", FieldType::kString},
+                                  {"device", "dc.device_id", FieldType::kString},
+                                  {"credentials", "dc.credentials_id", FieldType::kString, true},
+                                  {"enabled", "dc.enabled", FieldType::kBool, true},
+                                  {"is_working", "dc.is_working", FieldType::kBool, true},
+                                  {"failure_reason", "dc.failure_reason", FieldType::kString},
+                                  {"last_attempt", "dc.last_attempt", FieldType::kTime},
+                                  created("dc.created"),
+                                  modified("dc.modified")},
+                                 "dc.created, dc.id"};
   return spec;
 }
 
 const ResourceSpec& device_firmware_resource() {
-  static const ResourceSpec spec{
-      "device_firmware df JOIN devices d ON d.id = df.device_id",
-      "df.device_id",
-      "d.organization_id",
-      false,
-      {{"id", "df.id", FieldType::kString},
-       {"device", "df.device_id", FieldType::kString},
-       {"image", "df.image_id", FieldType::kString},
-       {"installed", "df.installed", FieldType::kBool},
-       created("df.created"),
-       modified("df.modified")},
-      "df.created, df.id"};
+  static const ResourceSpec spec{"device_firmware df JOIN devices d ON d.id = df.device_id",
+                                 "df.device_id",
+                                 "d.organization_id",
+                                 false,
+                                 {{"id", "df.id", FieldType::kString},
+                                  {"device", "df.device_id", FieldType::kString},
+                                  {"image", "df.image_id", FieldType::kString},
+                                  {"installed", "df.installed", FieldType::kBool},
+                                  created("df.created"),
+                                  modified("df.modified")},
+                                 "df.created, df.id"};
   return spec;
 }
 
 const ResourceSpec& build_source_resource() {
-  static const ResourceSpec spec{
-      "fw_build_sources s JOIN fw_builds b ON b.id = s.build_id",
-      "s.request_hash",
-      "b.organization_id",
-      true,
-      {{"profile", "s.profile", FieldType::kString, false, true},
-       {"request_hash", "s.request_hash", FieldType::kString},
-       {"status", "s.status", FieldType::kString, true},
-       {"detail", "s.detail", FieldType::kString},
-       {"image", "s.image_id", FieldType::kString},
-       created("s.created"),
-       modified("s.modified")},
-      "s.profile, s.request_hash"};
+  static const ResourceSpec spec{"fw_build_sources s JOIN fw_builds b ON b.id = s.build_id",
+                                 "s.request_hash",
+                                 "b.organization_id",
+                                 true,
+                                 {{"profile", "s.profile", FieldType::kString, false, true},
+                                  {"request_hash", "s.request_hash", FieldType::kString},
+                                  {"status", "s.status", FieldType::kString, true},
+                                  {"detail", "s.detail", FieldType::kString},
+                                  {"image", "s.image_id", FieldType::kString},
+                                  created("s.created"),
+                                  modified("s.modified")},
+                                 "s.profile, s.request_hash"};
   return spec;
 }
 

@@ -15,9 +15,9 @@ struct UploadedImage {
   std::optional<std::string> type;  // the form's "type" field, when given
   std::uint64_t size = 0;
   std::string sha256;
-  std::string tail;                          // the last kFwtoolTailBytes bytes (or all of a smaller file)
-  firmware::FwtoolCrc crc_before_tail;       // fwtool CRC state over the bytes before `tail`
-  std::string head;                          // the first bytes (format sniffing)
+  std::string tail;                     // the last kFwtoolTailBytes bytes (or all of a smaller file)
+  firmware::FwtoolCrc crc_before_tail;  // fwtool CRC state over the bytes before `tail`
+  std::string head;                     // the first bytes (format sniffing)
 };
 
 }  // namespace fwhub::domain::fleet
