@@ -14,6 +14,7 @@
 #include "fwhub/db/connection.hpp"
 #include "fwhub/db/fleet_repository.hpp"
 #include "fwhub/db/resource_reader.hpp"
+#include "fwhub/db/upgrade_repository.hpp"
 #include "fwhub/sys/firmware_folder.hpp"
 #include "fwhub/sys/listen_socket.hpp"
 
@@ -36,7 +37,9 @@ class ApiThread final : public fwhub::api::ThreadServices {
                       [this](const std::string& target) { return catalog_.profiles_of_target(target); }),
         auth_(accounts_, config.fleet),
         fleet_(fleet_store_, accounts_, firmware_files_, image_boards_, secrets),
-        catalog_builds_(fleet_, builds_, fleet_store_, config_) {}
+        catalog_builds_(fleet_, builds_, fleet_store_, config_),
+        upgrade_store_(connection_, std::filesystem::path(config.paths.state_dir) / "firmware"),
+        upgrades_(fleet_, upgrade_store_, config.upgrade) {}
   fwhub::api::Context& context() override { return context_; }
 
  private:
@@ -54,7 +57,9 @@ class ApiThread final : public fwhub::api::ThreadServices {
   fwhub::service::AuthService auth_;
   fwhub::service::FleetService fleet_;
   fwhub::service::CatalogBuildService catalog_builds_;
-  fwhub::api::FleetServices fleet_services_{auth_, fleet_, resources_, firmware_files_, catalog_builds_};
+  fwhub::db::UpgradeRepository upgrade_store_;
+  fwhub::service::UpgradeService upgrades_;
+  fwhub::api::FleetServices fleet_services_{auth_, fleet_, resources_, firmware_files_, catalog_builds_, upgrades_};
   fwhub::api::Context context_{health_, catalog_, builds_, config_, &fleet_services_};
 };
 

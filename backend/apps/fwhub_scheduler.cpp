@@ -13,6 +13,7 @@
 #include "fwhub/scheduler/cleanup_job.hpp"
 #include "fwhub/scheduler/fleet_attach_job.hpp"
 #include "fwhub/scheduler/scheduler.hpp"
+#include "fwhub/scheduler/upgrade_job.hpp"
 #include "fwhub/sys/host.hpp"
 #include "fwhub/sys/signals.hpp"
 
@@ -43,6 +44,7 @@ int main(int argc, char** argv) {
     registry.add(fwhub::scheduler::make_build_job(config));
     registry.add(fwhub::scheduler::make_build_cleanup_job(config));
     registry.add(fwhub::scheduler::make_fleet_attach_job(config));
+    registry.add(fwhub::scheduler::make_upgrade_job(config));
     fwhub::SystemRandom random;
     fwhub::scheduler::SchedulerOptions options;
     options.owner = config.scheduler.id.empty() ? fwhub::sys::process_identity() : config.scheduler.id;

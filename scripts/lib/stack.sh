@@ -109,6 +109,16 @@ job_timeout_seconds = ${STACK_BUILD_TIMEOUT:-600}
 max_parallel = ${STACK_BUILD_PARALLEL:-2}
 max_pending_jobs = ${STACK_MAX_PENDING:-200}
 
+# Simulated devices (scripts/devsim) reboot in seconds, not minutes.
+[upgrade]
+reconnect_delay_seconds = 3
+reconnect_retry_delay_seconds = 2
+reconnect_max_retries = 15
+retry_backoff_seconds = 2
+retry_backoff_max_seconds = 10
+max_retries = ${STACK_UPGRADE_RETRIES:-2}
+ssh_connect_timeout_seconds = 3
+
 [log]
 level = "info"
 

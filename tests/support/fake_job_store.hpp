@@ -33,6 +33,9 @@ class FakeJobStore final : public domain::JobStore {
   bool fail(std::uint64_t id, const std::string& /*owner*/, const std::string& error) override {
     return set(id, {"failed", error, {}});
   }
+  bool defer(std::uint64_t id, const std::string& /*owner*/, std::chrono::milliseconds delay) override {
+    return set(id, {"defer", "", delay});
+  }
   bool retry_later(std::uint64_t id, const std::string& /*owner*/, const std::string& error,
                    std::chrono::milliseconds delay) override {
     return set(id, {"retry", error, delay});

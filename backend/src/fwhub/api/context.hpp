@@ -9,6 +9,7 @@
 #include "fwhub/service/catalog_queries.hpp"
 #include "fwhub/service/fleet_service.hpp"
 #include "fwhub/service/health_service.hpp"
+#include "fwhub/service/upgrade_service.hpp"
 
 namespace fwhub::api {
 
@@ -19,6 +20,7 @@ struct FleetServices {
   domain::fleet::ResourceQueries& resources;
   domain::fleet::FirmwareFiles& files;
   service::CatalogBuildService& catalog_builds;
+  service::UpgradeService& upgrades;
 };
 
 // One per API thread; services share that thread's database connection.

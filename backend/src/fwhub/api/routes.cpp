@@ -9,6 +9,7 @@
 #include "fwhub/api/handlers/image_handler.hpp"
 #include "fwhub/api/handlers/revision_handler.hpp"
 #include "fwhub/api/handlers/stats_handler.hpp"
+#include "fwhub/api/handlers/upgrade_operation_handler.hpp"
 
 namespace fwhub::api {
 namespace {
@@ -62,6 +63,10 @@ void add_fleet_routes(Router& router) {
   router.add("GET", upgrader + "build/{build}/catalog-build/", handle_catalog_build_list);
   router.add("POST", upgrader + "build/{build}/catalog-build/", handle_catalog_build_request);
   router.add("GET", upgrader + "device/{id}/firmware/", handle_device_firmware_get);
+  router.add("GET", upgrader + "device/{id}/upgrade-operation/", handle_device_operation_list);
+  router.add("GET", upgrader + "upgrade-operation/", handle_operation_list);
+  router.add("GET", upgrader + "upgrade-operation/{id}/", handle_operation_get);
+  router.add("POST", upgrader + "upgrade-operation/{id}/cancel/", handle_operation_cancel);
   router.add("PUT", upgrader + "device/{id}/firmware/", handle_device_firmware_put);
   router.add("PATCH", upgrader + "device/{id}/firmware/", handle_device_firmware_patch);
 }

@@ -294,6 +294,25 @@ Config parse_config(const std::string& text, const std::string& origin) {
              .str("custom_images", c.custom_images)
              .read();
        }},
+      {"upgrade",
+       [&](const toml::table& t) {
+         UpgradeConfig& c = config.upgrade;
+         TableReader(t, "upgrade", origin)
+             .integer("reconnect_delay_seconds", c.reconnect_delay_seconds, 0, 86400)
+             .integer("reconnect_retry_delay_seconds", c.reconnect_retry_delay_seconds, 1, 86400)
+             .integer("reconnect_max_retries", c.reconnect_max_retries, 0, 10000)
+             .integer("upgrade_timeout_seconds", c.upgrade_timeout_seconds, 1, 86400)
+             .integer("task_timeout_seconds", c.task_timeout_seconds, 10, 7 * 86400)
+             .integer("max_retries", c.max_retries, 0, 100)
+             .integer("retry_backoff_seconds", c.retry_backoff_seconds, 1, 86400)
+             .integer("retry_backoff_max_seconds", c.retry_backoff_max_seconds, 1, 86400)
+             .integer("ssh_connect_timeout_seconds", c.ssh_connect_timeout_seconds, 1, 600)
+             .integer("ssh_auth_timeout_seconds", c.ssh_auth_timeout_seconds, 1, 600)
+             .integer("ssh_banner_timeout_seconds", c.ssh_banner_timeout_seconds, 1, 600)
+             .integer("ssh_command_timeout_seconds", c.ssh_command_timeout_seconds, 1, 3600)
+             .integer("max_parallel", c.max_parallel, 1, 100000)
+             .read();
+       }},
       {"paths",
        [&](const toml::table& t) {
          TableReader(t, "paths", origin)

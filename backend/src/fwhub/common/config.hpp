@@ -110,6 +110,23 @@ struct FleetConfig {
   std::string custom_images;
 };
 
+// Device upgrades over SSH (upstream's OPENWRT_SETTINGS, RETRY_OPTIONS, TASK_TIMEOUT).
+struct UpgradeConfig {
+  int reconnect_delay_seconds = 180;       // wait after the reflash before the first reconnect
+  int reconnect_retry_delay_seconds = 20;  // between reconnect attempts
+  int reconnect_max_retries = 35;          // reconnect attempts before giving up
+  int upgrade_timeout_seconds = 90;        // the sysupgrade command
+  int task_timeout_seconds = 1500;         // a whole operation
+  int max_retries = 4;                     // recoverable failures (connect, upload) retried this often
+  int retry_backoff_seconds = 60;          // first retry delay, doubling, with ±25 % jitter
+  int retry_backoff_max_seconds = 600;     // retry delay bound
+  int ssh_connect_timeout_seconds = 5;     // TCP connect
+  int ssh_auth_timeout_seconds = 2;        // authentication
+  int ssh_banner_timeout_seconds = 60;     // banner and key exchange
+  int ssh_command_timeout_seconds = 30;    // one command
+  int max_parallel = 100;                  // operations running at once per scheduler (waits excluded)
+};
+
 struct Config {
   DatabaseConfig database;
   ApiConfig api;
@@ -119,6 +136,7 @@ struct Config {
   CatalogConfig catalog;
   BuildConfig build;
   FleetConfig fleet;
+  UpgradeConfig upgrade;
 };
 
 // Parses TOML text strictly: unknown tables or keys and wrong types throw Error naming the key.

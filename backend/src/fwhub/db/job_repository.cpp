@@ -34,6 +34,9 @@ constexpr const char* kFinish =
 constexpr const char* kRetryLater =
     "UPDATE jobs SET state = 'queued', last_error = ?, run_at = NOW(3) + INTERVAL ? MICROSECOND,"
     " lease_owner = NULL, lease_expires = NULL WHERE id = ? AND lease_owner = ? AND state = 'running'";
+constexpr const char* kDefer =
+    "UPDATE jobs SET state = 'queued', attempts = GREATEST(attempts - 1, 0), run_at = NOW(3) + INTERVAL ? MICROSECOND,"
+    " lease_owner = NULL, lease_expires = NULL WHERE id = ? AND lease_owner = ? AND state = 'running'";
 constexpr const char* kReschedule =
     "UPDATE jobs SET state = 'queued', last_error = ?, run_at = NOW(3) + INTERVAL ? MICROSECOND, attempts = 0,"
     " step = '', step_data = NULL, lease_owner = NULL, lease_expires = NULL"
@@ -185,6 +188,16 @@ bool JobRepository::retry_later(std::uint64_t id, const std::string& owner, cons
     update->setInt64(2, std::chrono::duration_cast<std::chrono::microseconds>(delay).count());
     update->setUInt64(3, id);
     update->setString(4, owner);
+    return update->executeUpdate() == 1;
+  });
+}
+
+bool JobRepository::defer(std::uint64_t id, const std::string& owner, std::chrono::milliseconds delay) {
+  return with_connection(connection_, [&](Connection& c) {
+    auto update = c.prepare(kDefer);
+    update->setInt64(1, std::chrono::duration_cast<std::chrono::microseconds>(delay).count());
+    update->setUInt64(2, id);
+    update->setString(3, owner);
     return update->executeUpdate() == 1;
   });
 }

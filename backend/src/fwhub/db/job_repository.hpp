@@ -20,6 +20,7 @@ class JobRepository final : public domain::JobStore {
   bool fail(std::uint64_t id, const std::string& owner, const std::string& error) override;
   bool retry_later(std::uint64_t id, const std::string& owner, const std::string& error,
                    std::chrono::milliseconds delay) override;
+  bool defer(std::uint64_t id, const std::string& owner, std::chrono::milliseconds delay) override;
   bool reschedule(std::uint64_t id, const std::string& owner, const std::string& error,
                   std::chrono::milliseconds delay) override;
   bool release(std::uint64_t id, const std::string& owner) override;

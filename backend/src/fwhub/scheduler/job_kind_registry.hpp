@@ -26,12 +26,17 @@ class JobContext {
   Status record_step(const std::string& step, const std::string& step_data);
   // True once the scheduler shuts down: return kAborted at the next safe point to release the job.
   [[nodiscard]] bool stopping() const { return stopping_.load(); }
+  // Asks to run the job again after `delay` without counting an attempt (a timer, not a blocked
+  // thread); takes effect when the handler then returns ok.
+  void defer(std::chrono::milliseconds delay) { deferred_ = delay; }
+  [[nodiscard]] std::optional<std::chrono::milliseconds> deferred() const { return deferred_; }
 
  private:
   domain::Job& job_;
   domain::JobStore& store_;
   std::string owner_;
   const std::atomic<bool>& stopping_;
+  std::optional<std::chrono::milliseconds> deferred_;
 };
 
 // Handler outcome: ok = done; kUnavailable = try the job again later (backoff), resuming from

@@ -46,7 +46,10 @@ JobOutcome JobRunner::run(domain::Job& job, domain::JobStore& store, const std::
   const Status status = run_handler(*kind, context);
   JobOutcome outcome = JobOutcome::kFailed;
   bool still_mine = true;
-  if (status.is_ok()) {
+  if (status.is_ok() && context.deferred()) {
+    still_mine = store.defer(job.id, owner, *context.deferred());
+    outcome = JobOutcome::kReleased;
+  } else if (status.is_ok()) {
     still_mine = finish("");
     outcome = JobOutcome::kSucceeded;
   } else if (status.code() == Code::kAborted) {

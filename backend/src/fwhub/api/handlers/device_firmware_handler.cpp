@@ -1,19 +1,59 @@
 // Endpoints below a device: /firmware-upgrader/device/{id}/firmware/ and /devices/{id}/connections/.
 #include "fwhub/api/handlers/device_firmware_handler.hpp"
 
+#include <rapidjson/document.h>
+#include <rapidjson/stringbuffer.h>
+#include <rapidjson/writer.h>
+
 #include "fwhub/api/fleet_request.hpp"
+#include "fwhub/domain/fleet/validation.hpp"
+#include "fwhub/domain/upgrade/upgrade_options.hpp"
 
 namespace fwhub::api {
 namespace {
 
+// The raw "upgrade_options" object of the body ("" when absent).
+std::string upgrade_options_text(const Request& request) {
+  rapidjson::Document body;
+  body.Parse(request.body.c_str(), request.body.size());
+  if (!body.IsObject() || !body.HasMember("upgrade_options")) {
+    return "";
+  }
+  rapidjson::StringBuffer buffer;
+  rapidjson::Writer<rapidjson::StringBuffer> writer(buffer);
+  body["upgrade_options"].Accept(writer);
+  return {buffer.GetString(), buffer.GetSize()};
+}
+
 using domain::fleet::Table;
 
+// Setting an image (or installed = false) starts an upgrade, as upstream; "upgrade_options"
+// (sysupgrade flags) is fwhub's addition.
 Response set_firmware(const Request& request, Context& context, bool partial) {
   const auto who = authenticate(request, context);
-  const bool created =
-      context.fleet_services().fleet.set_device_firmware(who, request.param("id"), read_input(request, partial));
-  return record_response(context, domain::fleet::device_firmware_resource(), request.param("id"), scope_of(who),
-                         created ? 201 : 200);
+  auto& services = context.fleet_services();
+  try {
+    (void)domain::upgrade::parse_upgrade_options(upgrade_options_text(request));
+  } catch (const Error& error) {
+    throw domain::fleet::ValidationError("upgrade_options", error.what());
+  }
+  auto probe = read_input(request, partial);
+  const bool upgrade = probe.has("image") || probe.boolean("installed") == std::optional<bool>(false);
+  const bool created = services.fleet.set_device_firmware(who, request.param("id"), read_input(request, partial));
+  const auto scope = scope_of(who);
+  const auto record = services.resources.get(domain::fleet::device_firmware_resource(), request.param("id"), scope);
+  if (!record) {
+    throw Error(Code::kNotFound, "not found");
+  }
+  Response response = json_response(created ? 201 : 200, [&record](JsonWriter& w) {
+    write_record(w, domain::fleet::device_firmware_resource(), *record);
+  });
+  if (upgrade) {
+    const std::string operation =
+        services.upgrades.start(who, request.param("id"), record->at(2).value_or(""), upgrade_options_text(request));
+    response.header("Location", "/api/v1/firmware-upgrader/upgrade-operation/" + operation + "/");
+  }
+  return response;
 }
 
 domain::fleet::ListQuery of_device(const domain::fleet::Principal& who, const std::string& device_id) {

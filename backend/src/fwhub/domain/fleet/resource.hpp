@@ -81,5 +81,6 @@ const ResourceSpec& credentials_resource();
 const ResourceSpec& connection_resource();
 const ResourceSpec& device_firmware_resource();
 const ResourceSpec& build_source_resource();
+const ResourceSpec& upgrade_operation_resource();
 
 }  // namespace fwhub::domain::fleet

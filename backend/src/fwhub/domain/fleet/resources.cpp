@@ -219,4 +219,24 @@ const ResourceSpec& build_source_resource() {
   return spec;
 }
 
+const ResourceSpec& upgrade_operation_resource() {
+  static const ResourceSpec spec{"upgrade_operations o",
+                                 "o.id",
+                                 "o.organization_id",
+                                 false,
+                                 {{"id", "o.id", FieldType::kString},
+                                  {"device", "o.device_id", FieldType::kString, true},
+                                  {"image", "o.image_id", FieldType::kString, true},
+                                  {"batch", "o.batch_id", FieldType::kString, true},
+                                  {"status", "o.status", FieldType::kString, true, true},
+                                  {"step", "o.step", FieldType::kString},
+                                  {"progress", "o.progress", FieldType::kInt, false, true},
+                                  {"upgrade_options", "o.upgrade_options", FieldType::kJson},
+                                  {"log", "o.log", FieldType::kString},
+                                  created("o.created"),
+                                  modified("o.modified")},
+                                 "o.created DESC, o.id"};
+  return spec;
+}
+
 }  // namespace fwhub::domain::fleet

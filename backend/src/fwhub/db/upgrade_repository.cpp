@@ -1,0 +1,191 @@
+// SQL of upgrade operations, as named constants, and its execution.
+#include "fwhub/db/upgrade_repository.hpp"
+
+#include <cppconn/exception.h>
+
+#include "fwhub/common/random.hpp"
+#include "fwhub/db/account_repository.hpp"
+
+namespace fwhub::db {
+namespace {
+
+using domain::upgrade::Outcome;
+
+constexpr const char* kPlan =
+    "SELECT o.id, o.status, o.step, o.progress, o.reconnect_attempts, TIMESTAMPDIFF(SECOND, o.created, NOW(3)),"
+    " o.upgrade_options, d.id, IF(d.management_ip <> '', d.management_ip, d.last_ip),"
+    " IF(d.ssh_port <> 22 OR k.port IS NULL, d.ssh_port, k.port), d.board_name, d.model, IFNULL(d.host_key, ''),"
+    " d.deactivated, IFNULL(c.id, ''), IFNULL(k.username, ''), IFNULL(k.auth, ''), k.secret, o.image_id,"
+    " IFNULL(i.build_id, ''), IFNULL(i.file_name, ''), IFNULL(i.sha256, ''), IFNULL(i.metadata, '{}')"
+    " FROM upgrade_operations o JOIN devices d ON d.id = o.device_id"
+    " LEFT JOIN device_connections c ON c.id = (SELECT c2.id FROM device_connections c2"
+    "   WHERE c2.device_id = d.id AND c2.enabled ORDER BY c2.created, c2.id LIMIT 1)"
+    " LEFT JOIN credentials k ON k.id = c.credentials_id"
+    " LEFT JOIN fw_images i ON i.id = o.image_id WHERE o.id = ?";
+constexpr const char* kSetStep =
+    "UPDATE upgrade_operations SET step = ?, progress = GREATEST(progress, ?) WHERE id = ? AND status = 'in-progress'";
+constexpr const char* kAppendLog = "UPDATE upgrade_operations SET log = CONCAT(log, ?, '\\n') WHERE id = ?";
+constexpr const char* kSetAttempts = "UPDATE upgrade_operations SET reconnect_attempts = ? WHERE id = ?";
+constexpr const char* kPinHostKey = "UPDATE devices SET host_key = ? WHERE id = ?";
+constexpr const char* kRecordConnection =
+    "UPDATE device_connections SET is_working = ?, failure_reason = ?, last_attempt = NOW(3) WHERE id = ?";
+constexpr const char* kFinish =
+    "UPDATE upgrade_operations SET status = ?, progress = IF(? = 'success', 100, progress),"
+    " step = IF(? = 'success', 'done', step) WHERE id = ? AND status = 'in-progress'";
+constexpr const char* kInstalled =
+    "UPDATE device_firmware f JOIN upgrade_operations o ON o.device_id = f.device_id AND o.image_id = f.image_id"
+    " SET f.installed = TRUE WHERE o.id = ?";
+constexpr const char* kDeviceOs =
+    "UPDATE devices d JOIN upgrade_operations o ON o.device_id = d.id SET d.os = ? WHERE o.id = ? AND ? <> ''";
+constexpr const char* kInsert =
+    "INSERT INTO upgrade_operations (id, device_id, organization_id, image_id, upgrade_options, log)"
+    " VALUES (?, ?, ?, ?, ?, '')";
+constexpr const char* kInsertJob =
+    "INSERT INTO jobs (kind, payload, priority, max_attempts, run_at, active_key)"
+    " VALUES ('upgrade', JSON_OBJECT('operation_id', ?), 0, ?, NOW(3), CONCAT('upgrade:', ?))";
+constexpr const char* kCancel =
+    "UPDATE upgrade_operations SET status = 'cancelled', log = CONCAT(log, 'Cancelled by an operator.\\n')"
+    " WHERE id = ? AND status = 'in-progress' AND progress < 65";
+constexpr const char* kState = "SELECT status FROM upgrade_operations WHERE id = ?";
+
+const char* outcome_name(Outcome outcome) {
+  switch (outcome) {
+    case Outcome::kSuccess:
+      return "success";
+    case Outcome::kFailed:
+      return "failed";
+    case Outcome::kCancelled:
+      return "cancelled";
+    case Outcome::kAborted:
+      return "aborted";
+  }
+  return "failed";
+}
+
+int update(Connection& c, const char* sql, const std::vector<std::string>& values) {
+  auto statement = c.prepare(sql);
+  for (std::size_t i = 0; i < values.size(); ++i) {
+    statement->setString(static_cast<unsigned>(i + 1), values[i]);
+  }
+  return statement->executeUpdate();
+}
+
+}  // namespace
+
+std::optional<domain::upgrade::OperationPlan> UpgradeRepository::plan(const std::string& operation_id) {
+  return with_connection(connection_, [&](Connection& c) -> std::optional<domain::upgrade::OperationPlan> {
+    auto statement = c.prepare(kPlan);
+    statement->setString(1, operation_id);
+    std::unique_ptr<sql::ResultSet> rows(statement->executeQuery());
+    if (!rows->next()) {
+      return std::nullopt;
+    }
+    domain::upgrade::OperationPlan plan;
+    plan.id = rows->getString(1);
+    plan.status = rows->getString(2);
+    plan.step = rows->getString(3);
+    plan.progress = rows->getInt(4);
+    plan.reconnect_attempts = rows->getInt(5);
+    plan.age_seconds = rows->getInt64(6);
+    plan.options_json = rows->getString(7);
+    plan.device_id = rows->getString(8);
+    plan.device_address = rows->getString(9);
+    plan.device_port = rows->getInt(10);
+    plan.device_board = rows->getString(11);
+    plan.device_model = rows->getString(12);
+    plan.host_key = rows->getString(13);
+    plan.deactivated = rows->getBoolean(14);
+    plan.connection_id = rows->getString(15);
+    plan.username = rows->getString(16);
+    plan.secret_kind = rows->getString(17);
+    plan.sealed_secret = rows->isNull(18) ? "" : std::string(rows->getString(18));
+    if (!rows->isNull(19)) {
+      plan.image_id = rows->getString(19);
+    }
+    plan.image_file_name = rows->getString(21);
+    plan.image_path = (firmware_root_ / std::string(rows->getString(20)) / plan.image_file_name).string();
+    plan.image_sha256 = rows->getString(22);
+    plan.image_metadata_json = rows->getString(23);
+    return plan;
+  });
+}
+
+bool UpgradeRepository::set_step(const std::string& operation_id, const std::string& step, int progress) {
+  return with_connection(connection_, [&](Connection& c) {
+    return update(c, kSetStep, {step, std::to_string(progress), operation_id}) > 0;
+  });
+}
+
+void UpgradeRepository::append_log(const std::string& operation_id, const std::string& line) {
+  with_connection(connection_, [&](Connection& c) { update(c, kAppendLog, {line, operation_id}); });
+}
+
+void UpgradeRepository::set_reconnect_attempts(const std::string& operation_id, int attempts) {
+  with_connection(connection_, [&](Connection& c) {
+    update(c, kSetAttempts, {std::to_string(attempts), operation_id});
+  });
+}
+
+void UpgradeRepository::pin_host_key(const std::string& device_id, const std::string& host_key) {
+  with_connection(connection_, [&](Connection& c) { update(c, kPinHostKey, {host_key, device_id}); });
+}
+
+void UpgradeRepository::record_connection(const std::string& connection_id, bool working, const std::string& reason) {
+  if (connection_id.empty()) {
+    return;
+  }
+  with_connection(connection_, [&](Connection& c) {
+    update(c, kRecordConnection, {working ? "1" : "0", reason, connection_id});
+  });
+}
+
+bool UpgradeRepository::finish(const std::string& operation_id, Outcome outcome, const std::string& os) {
+  return with_connection(connection_, [&](Connection& c) {
+    Transaction transaction(c);
+    const std::string name = outcome_name(outcome);
+    const bool ended = update(c, kFinish, {name, name, name, operation_id}) > 0;
+    if (ended && outcome == Outcome::kSuccess) {
+      update(c, kInstalled, {operation_id});
+      update(c, kDeviceOs, {os, operation_id, os});
+    }
+    transaction.commit();
+    return ended;
+  });
+}
+
+std::string UpgradeRepository::start(const std::string& device_id, const std::string& organization_id,
+                                     const std::string& image_id, const std::string& options_json, int max_attempts) {
+  return with_connection(connection_, [&](Connection& c) {
+    std::string id = random_uuid();
+    Transaction transaction(c);
+    try {
+      update(c, kInsert, {id, device_id, organization_id, image_id, options_json});
+    } catch (const sql::SQLException& error) {
+      if (is_duplicate_key(error)) {
+        throw Error(Code::kAlreadyExists, "another upgrade operation is in progress on this device");
+      }
+      throw;
+    }
+    update(c, kInsertJob, {id, std::to_string(max_attempts), id});
+    transaction.commit();
+    return id;
+  });
+}
+
+domain::upgrade::CancelResult UpgradeRepository::cancel(const std::string& operation_id) {
+  return with_connection(connection_, [&](Connection& c) {
+    if (update(c, kCancel, {operation_id}) > 0) {
+      return domain::upgrade::CancelResult::kCancelled;
+    }
+    auto statement = c.prepare(kState);
+    statement->setString(1, operation_id);
+    std::unique_ptr<sql::ResultSet> rows(statement->executeQuery());
+    if (!rows->next()) {
+      return domain::upgrade::CancelResult::kNotFound;
+    }
+    return std::string(rows->getString(1)) == "in-progress" ? domain::upgrade::CancelResult::kReflashing
+                                                            : domain::upgrade::CancelResult::kFinished;
+  });
+}
+
+}  // namespace fwhub::db

@@ -1,0 +1,67 @@
+// What the upgrade engine and the upgrade use cases need from storage (db::UpgradeRepository).
+#pragma once
+
+#include <optional>
+#include <string>
+
+namespace fwhub::domain::upgrade {
+
+// An operation with everything its run needs: device, image and login.
+struct OperationPlan {
+  std::string id;
+  std::string status;  // in-progress, success, failed, cancelled, aborted
+  std::string step;    // the last durable step
+  int progress = 0;
+  int reconnect_attempts = 0;
+  long age_seconds = 0;  // since the operation was created
+  std::string options_json;
+  std::string device_id;
+  std::string device_address;
+  int device_port = 22;
+  std::string device_board;
+  std::string device_model;
+  std::string host_key;  // "" = not pinned yet
+  bool deactivated = false;
+  std::string connection_id;  // "" = no enabled connection
+  std::string username;
+  std::string secret_kind;  // "password" or "private_key"
+  std::string sealed_secret;
+  std::optional<std::string> image_id;
+  std::string image_path;  // local file
+  std::string image_file_name;
+  std::string image_sha256;
+  std::string image_metadata_json;
+};
+
+enum class Outcome { kSuccess, kFailed, kCancelled, kAborted };
+
+class UpgradeStore {
+ public:
+  virtual ~UpgradeStore() = default;
+  virtual std::optional<OperationPlan> plan(const std::string& operation_id) = 0;
+  // Durable step and progress; false when the operation is no longer in progress (cancelled).
+  virtual bool set_step(const std::string& operation_id, const std::string& step, int progress) = 0;
+  virtual void append_log(const std::string& operation_id, const std::string& line) = 0;
+  virtual void set_reconnect_attempts(const std::string& operation_id, int attempts) = 0;
+  virtual void pin_host_key(const std::string& device_id, const std::string& host_key) = 0;
+  virtual void record_connection(const std::string& connection_id, bool working, const std::string& reason) = 0;
+  // Ends an in-progress operation; on success also marks the device firmware installed and the
+  // device's os. False when it had already ended (a cancel won).
+  virtual bool finish(const std::string& operation_id, Outcome outcome, const std::string& os) = 0;
+};
+
+enum class CancelResult { kCancelled, kNotFound, kFinished, kReflashing };
+
+// Starting and cancelling operations (the API side).
+class UpgradeQueue {
+ public:
+  virtual ~UpgradeQueue() = default;
+  // The operation and its job in one transaction. Throws Error kAlreadyExists when the device
+  // has an operation in progress.
+  virtual std::string start(const std::string& device_id, const std::string& organization_id,
+                            const std::string& image_id, const std::string& options_json, int max_attempts) = 0;
+  // Cancels an operation that has not begun reflashing.
+  virtual CancelResult cancel(const std::string& operation_id) = 0;
+};
+
+}  // namespace fwhub::domain::upgrade

@@ -1,0 +1,337 @@
+// The upgrade steps: connect 10, identity 15, checksum 20, memory, upload, sysupgrade --test,
+// reflash 65, reboot wait, reconnect 90, verify, done 100.
+#include "fwhub/service/upgrade_engine.hpp"
+
+#include <rapidjson/document.h>
+#include <spdlog/spdlog.h>
+
+#include <algorithm>
+#include <filesystem>
+#include <variant>
+
+#include "fwhub/common/status.hpp"
+#include "fwhub/domain/upgrade/device_output.hpp"
+#include "fwhub/domain/upgrade/upgrade_options.hpp"
+
+namespace fwhub::service {
+namespace {
+
+using domain::upgrade::Outcome;
+using std::chrono::seconds;
+
+constexpr const char* kChecksumFile = "/etc/fwhub/firmware_checksum";
+constexpr const char* kServices =
+    "uhttpd dnsmasq openwisp_config openwisp-config openwisp-monitoring cron rpcd "
+    "rssileds odhcpd log";
+// The steps after which the image may be on the flash: a resumed run never flashes again.
+bool after_reflash(const std::string& step) {
+  return step == "reflashing" || step == "rebooting";
+}
+
+// Ends the run: the operation reached an outcome.
+struct Finished {
+  Outcome outcome;
+  std::string message;
+};
+
+struct Metadata {
+  std::string dist;
+  std::string version;
+  std::string revision;
+  std::vector<std::string> supported_devices;
+};
+
+Metadata read_metadata(const std::string& json) {
+  Metadata metadata;
+  rapidjson::Document document;
+  document.Parse(json.c_str(), json.size());
+  if (!document.IsObject()) {
+    return metadata;
+  }
+  const auto string = [&document](const char* key) {
+    return document.HasMember(key) && document[key].IsString() ? std::string(document[key].GetString()) : "";
+  };
+  metadata.dist = string("dist");
+  metadata.version = string("version");
+  metadata.revision = string("revision");
+  if (document.HasMember("supported_devices") && document["supported_devices"].IsArray()) {
+    for (const auto& device : document["supported_devices"].GetArray()) {
+      if (device.IsString()) {
+        metadata.supported_devices.emplace_back(device.GetString());
+      }
+    }
+  }
+  return metadata;
+}
+
+std::string trimmed(std::string text) {
+  while (!text.empty() && (text.back() == '\n' || text.back() == '\r' || text.back() == ' ')) {
+    text.pop_back();
+  }
+  return text;
+}
+
+}  // namespace
+
+// One run of an operation: its plan, the session, and the log.
+struct UpgradeEngine::Run {
+  UpgradeEngine& engine;
+  domain::upgrade::OperationPlan plan;
+  std::unique_ptr<domain::upgrade::DeviceSession> session;
+  bool services_stopped = false;
+
+  void log(const std::string& line) const { engine.store_.append_log(plan.id, line); }
+
+  // Durable step; a false answer means the operation was cancelled meanwhile.
+  bool step(const std::string& name, int progress) { return engine.store_.set_step(plan.id, name, progress); }
+
+  domain::upgrade::SshTarget target(bool accept_new_key) const {
+    domain::upgrade::SshTarget target;
+    target.host = plan.device_address;
+    target.port = plan.device_port;
+    target.username = plan.username;
+    const std::string secret = engine.secrets_->open(plan.sealed_secret);
+    (plan.secret_kind == "private_key" ? target.private_key : target.password) = secret;
+    target.pinned_host_key = accept_new_key ? "" : plan.host_key;
+    const auto& c = engine.config_;
+    target.connect_timeout = seconds(c.ssh_connect_timeout_seconds);
+    target.auth_timeout = seconds(c.ssh_auth_timeout_seconds);
+    target.banner_timeout = seconds(c.ssh_banner_timeout_seconds);
+    target.command_timeout = seconds(c.ssh_command_timeout_seconds);
+    return target;
+  }
+
+  void connect(bool accept_new_key) {
+    session = engine.connector_.connect(target(accept_new_key));
+    if (plan.host_key.empty() || accept_new_key) {
+      engine.store_.pin_host_key(plan.device_id, session->host_key());
+    }
+    engine.store_.record_connection(plan.connection_id, true, "");
+  }
+
+  domain::upgrade::CommandResult sh(const std::string& command) {
+    return session->run(command, seconds(engine.config_.ssh_command_timeout_seconds));
+  }
+
+  std::optional<std::uint64_t> free_memory() {
+    return domain::upgrade::available_memory(
+        sh("rm -rf /tmp/opkg-lists/; sync && echo 3 > /proc/sys/vm/drop_caches; cat /proc/meminfo").out);
+  }
+
+  // After a failure: best effort, the connection may be the thing that failed.
+  void restart_services_quietly() {
+    try {
+      if (session != nullptr) {
+        restart_services();
+      }
+    } catch (const Error& error) {
+      spdlog::warn("operation {}: services not restarted: {}", plan.id, error.what());
+    }
+  }
+
+  void restart_services() {
+    if (services_stopped) {
+      sh(std::string("for s in ") + kServices + "; do [ -x /etc/init.d/$s ] && /etc/init.d/$s start; done; wifi up");
+      services_stopped = false;
+      log("Services started again.");
+    }
+  }
+
+  // Connect … sysupgrade --test; a Finished when the run ends there.
+  std::optional<Finished> prepare() {
+    if (plan.deactivated) {
+      return Finished{Outcome::kAborted, "Firmware upgrades are not allowed for deactivated devices."};
+    }
+    if (plan.connection_id.empty() || plan.device_address.empty()) {
+      return Finished{Outcome::kAborted, "The device has no enabled connection with credentials and an address."};
+    }
+    connect(false);
+    if (!step("connected", 10)) {
+      return Finished{Outcome::kCancelled, "Stopped before reflashing."};
+    }
+    log("Connection successful, starting upgrade...");
+    const std::string board = trimmed(sh("cat /tmp/sysinfo/board_name").out);
+    if (!plan.device_board.empty() && board != plan.device_board) {
+      return Finished{Outcome::kAborted,
+                      "Device identity mismatch: expected board " + plan.device_board + ", found " + board};
+    }
+    if (!step("identity", 15)) {
+      return Finished{Outcome::kCancelled, "Stopped before reflashing."};
+    }
+    if (trimmed(sh(std::string("cat ") + kChecksumFile + " 2>/dev/null").out) == plan.image_sha256) {
+      log("Image checksum matches the one on the device: upgrade not needed.");
+      return Finished{Outcome::kSuccess, ""};
+    }
+    if (!step("checksum", 20)) {
+      return Finished{Outcome::kCancelled, "Stopped before reflashing."};
+    }
+    const std::uint64_t size = std::filesystem::file_size(plan.image_path);
+    auto memory = free_memory();
+    log("Free memory: " + std::to_string(memory.value_or(0) / 1024) + " KiB, image: " + std::to_string(size / 1024) +
+        " KiB.");
+    if (memory.value_or(0) < size) {
+      log("Not enough memory: stopping non-critical services.");
+      services_stopped = true;
+      sh(std::string("for s in ") + kServices + "; do [ -x /etc/init.d/$s ] && /etc/init.d/$s stop; done; wifi down");
+      memory = free_memory();
+      if (memory.value_or(0) < size) {
+        restart_services();
+        return Finished{Outcome::kAborted, "There is not enough memory on the device (" +
+                                               std::to_string(memory.value_or(0) / 1024) + " KiB free, " +
+                                               std::to_string(size / 1024) + " KiB needed)."};
+      }
+    }
+    const std::string remote = "/tmp/" + plan.image_file_name;
+    step("uploading", 25);
+    log("Uploading the image to " + remote + "...");
+    session->upload(
+        plan.image_path, remote, [](std::uint64_t) {}, 0);
+    const std::string uploaded = trimmed(sh("sha256sum " + remote).out).substr(0, 64);
+    if (uploaded != plan.image_sha256) {
+      sh("rm -f " + remote);
+      throw Error(Code::kUnavailable, "the uploaded image's checksum differs (" + uploaded + ")");
+    }
+    log("Upload done, checksum verified on the device.");
+    const auto test = sh("/sbin/sysupgrade --test " + remote);
+    if (test.exit_status != 0) {
+      restart_services();
+      return Finished{Outcome::kAborted, "sysupgrade --test failed: " + trimmed(test.err + test.out)};
+    }
+    log("sysupgrade --test passed.");
+    if (!step("tested", 60)) {
+      sh("rm -f " + remote);
+      restart_services();
+      return Finished{Outcome::kCancelled, "Stopped before reflashing."};
+    }
+    return std::nullopt;
+  }
+
+  // The reflash; the connection dropping is expected.
+  std::optional<Finished> reflash() {
+    if (!step("reflashing", 65)) {
+      restart_services();
+      return Finished{Outcome::kCancelled, "Stopped before reflashing."};
+    }
+    const auto options = domain::upgrade::parse_upgrade_options(plan.options_json);
+    const std::string command = domain::upgrade::sysupgrade_command(options, "/tmp/" + plan.image_file_name);
+    log("Reflashing: " + command);
+    sh(std::string("rm -f ") + kChecksumFile);
+    try {
+      const auto result = session->run(command, seconds(engine.config_.upgrade_timeout_seconds));
+      const std::string output = trimmed(result.err + result.out);
+      const bool false_positive = output.find("Command failed: ubus call system sysupgrade") != std::string::npos &&
+                                  output.find("(Connection failed)") != std::string::npos;
+      if (result.exit_status != 0 && !false_positive) {
+        return Finished{Outcome::kFailed, "sysupgrade failed: " + output};
+      }
+    } catch (const Error& error) {
+      if (error.code() != Code::kUnavailable && error.code() != Code::kDeadlineExceeded) {
+        throw;
+      }
+      log("Connection closed by the reflash (expected).");
+    }
+    session.reset();
+    step("rebooting", 70);
+    engine.store_.set_reconnect_attempts(plan.id, 0);
+    log("Waiting " + std::to_string(engine.config_.reconnect_delay_seconds) + " s for the device to reboot...");
+    return std::nullopt;
+  }
+
+  // After the reflash: one reconnect attempt; verifies the running firmware when it succeeds.
+  std::variant<Finished, seconds> reconnect() {
+    const auto options = domain::upgrade::parse_upgrade_options(plan.options_json);
+    try {
+      connect(options.get('n'));  // without kept configuration the device made new host keys
+    } catch (const Error& error) {
+      const int attempts = plan.reconnect_attempts + 1;
+      engine.store_.set_reconnect_attempts(plan.id, attempts);
+      log("Reconnect attempt " + std::to_string(attempts) + " failed: " + error.what());
+      if (attempts > engine.config_.reconnect_max_retries) {
+        engine.store_.record_connection(plan.connection_id, false, error.what());
+        return Finished{Outcome::kFailed, "Giving up, device not reachable anymore after upgrade"};
+      }
+      return seconds(engine.config_.reconnect_retry_delay_seconds);
+    }
+    step("reconnected", 90);
+    log("Connected again.");
+    const Metadata metadata = read_metadata(plan.image_metadata_json);
+    const auto release = domain::upgrade::parse_openwrt_release(sh("cat /etc/openwrt_release").out);
+    const std::string revision = release.contains("DISTRIB_REVISION") ? release.at("DISTRIB_REVISION") : "";
+    const std::string board = trimmed(sh("cat /tmp/sysinfo/board_name").out);
+    if (!metadata.revision.empty() && revision != metadata.revision) {
+      return Finished{Outcome::kFailed, "The device came back running " + revision + ", not the new firmware (" +
+                                            metadata.revision + ")."};
+    }
+    if (!metadata.supported_devices.empty() &&
+        std::find(metadata.supported_devices.begin(), metadata.supported_devices.end(), board) ==
+            metadata.supported_devices.end()) {
+      return Finished{Outcome::kFailed, "The device came back as board " + board + ", which the image is not for."};
+    }
+    sh(std::string("mkdir -p /etc/fwhub && echo ") + plan.image_sha256 + " > " + kChecksumFile);
+    log("The device runs " + (release.contains("DISTRIB_DESCRIPTION") ? release.at("DISTRIB_DESCRIPTION") : revision) +
+        ".");
+    return Finished{Outcome::kSuccess, ""};
+  }
+};
+
+std::optional<seconds> UpgradeEngine::run(const std::string& operation_id, bool last_attempt) {
+  auto plan = store_.plan(operation_id);
+  if (!plan || plan->status != "in-progress") {
+    return std::nullopt;
+  }
+  Run op{*this, std::move(*plan), nullptr};
+  const auto finish = [&op, this](const Finished& finished) {
+    if (!finished.message.empty()) {
+      op.log(finished.message);
+    }
+    const Metadata metadata = read_metadata(op.plan.image_metadata_json);
+    const std::string os =
+        metadata.version.empty() ? "" : metadata.dist + " " + metadata.version + " " + metadata.revision;
+    if (finished.outcome == Outcome::kSuccess) {
+      op.log("Upgrade completed successfully.");
+    }
+    store_.finish(op.plan.id, finished.outcome, os);
+    return std::optional<seconds>();
+  };
+  if (op.plan.age_seconds > config_.task_timeout_seconds) {
+    return finish({Outcome::kFailed, "Operation timed out."});
+  }
+  if (secrets_ == nullptr) {
+    return finish({Outcome::kAborted, "The scheduler has no fleet.secret_key to open the device's credentials."});
+  }
+  try {
+    if (after_reflash(op.plan.step)) {
+      const auto reconnected = op.reconnect();
+      if (const auto* wait = std::get_if<seconds>(&reconnected)) {
+        return *wait;
+      }
+      return finish(std::get<Finished>(reconnected));
+    }
+    if (auto finished = op.prepare()) {
+      return finish(*finished);
+    }
+    if (auto finished = op.reflash()) {
+      return finish(*finished);
+    }
+    return seconds(config_.reconnect_delay_seconds);
+  } catch (const Error& error) {
+    if (error.code() == Code::kUnauthenticated || error.code() == Code::kFailedPrecondition) {
+      store_.record_connection(op.plan.connection_id, false, error.what());
+      return finish({Outcome::kAborted, error.what()});
+    }
+    if (error.code() != Code::kUnavailable && error.code() != Code::kDeadlineExceeded) {
+      throw;
+    }
+    op.log(std::string("Recoverable failure: ") + error.what());
+    if (op.session == nullptr) {
+      store_.record_connection(op.plan.connection_id, false, error.what());
+    }
+    op.restart_services_quietly();
+    if (last_attempt) {
+      return finish({Outcome::kFailed, std::string("Max retries exceeded. Upgrade failed: ") + error.what()});
+    }
+    throw Error(Code::kUnavailable, error.what());
+  }
+}
+
+}  // namespace fwhub::service

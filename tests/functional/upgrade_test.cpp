@@ -1,0 +1,280 @@
+// Device upgrades over SSH on simulated OpenWrt devices (scripts/devsim: dropbear + busybox):
+// the whole path from PUT device firmware through the scheduler's upgrade job to the device
+// running the new firmware, and the outcomes of the spec for faulty devices.
+#define BOOST_TEST_MODULE upgrade
+#include <boost/test/unit_test.hpp>
+
+#include <rapidjson/document.h>
+
+#include <chrono>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <thread>
+
+#include "fwhub/common/random.hpp"
+#include "support/stack_client.hpp"
+
+using fwhub::testing::Stack;
+
+namespace {
+
+rapidjson::Document json(const std::string& body) {
+  rapidjson::Document document;
+  document.Parse(body.c_str());
+  BOOST_REQUIRE_MESSAGE(!document.HasParseError(), "not JSON: " << body);
+  return document;
+}
+
+std::string str(const rapidjson::Value& value) {
+  return value.IsString() ? std::string(value.GetString(), value.GetStringLength()) : "";
+}
+
+const std::string kUpgrader = "/api/v1/firmware-upgrader/";
+const std::string kNewRevision = "r24012-d8dd03c46f";
+
+// Simulated devices with faults, stopped at the end of the test module.
+struct Devices {
+  std::string state = "/tmp/fwhub-upgrade-test-" + fwhub::random_hex(4);
+  rapidjson::Document list;
+
+  Devices() {
+    std::filesystem::create_directories(state);
+    std::ofstream(state + "/faults.json") << R"({
+      "sim-002": {"sysupgrade_test_fails": true},
+      "sim-003": {"ubus_false_positive": true},
+      "sim-004": {"returns_old_version": true},
+      "sim-005": {"unreachable": true},
+      "sim-006": {"link_bytes_per_second": 20000}
+    })";
+    const auto [status, output] =
+        Stack::run(std::string(FWHUB_SOURCE_DIR) + "/scripts/devsim start --count 6 --state " + state +
+                   " --reboot-seconds 2 --faults " + state + "/faults.json --detach 2>" + state + "/start.log");
+    BOOST_REQUIRE_MESSAGE(status == 0, "devsim start failed: " << output);
+    list.Parse(output.c_str());
+    BOOST_REQUIRE(list.IsArray() && list.Size() == 6U);
+  }
+  ~Devices() { (void)Stack::run(std::string(FWHUB_SOURCE_DIR) + "/scripts/devsim stop --state " + state); }
+  Devices(const Devices&) = delete;
+  Devices& operator=(const Devices&) = delete;
+
+  const rapidjson::Value& device(int index) const { return list[static_cast<rapidjson::SizeType>(index)]; }
+
+  // Version and flash count of a device from `devsim status --json`.
+  std::pair<std::string, int> status(int index) const {
+    const auto [code, output] =
+        Stack::run(std::string(FWHUB_SOURCE_DIR) + "/scripts/devsim status --json --state " + state);
+    BOOST_REQUIRE(code == 0);
+    const auto all = json(output);
+    const auto& entry = all[static_cast<rapidjson::SizeType>(index)];
+    return {str(entry["version"]), entry.HasMember("flashes") ? entry["flashes"].GetInt() : 0};
+  }
+};
+
+Devices& devices() {
+  static Devices instance;
+  return instance;
+}
+
+// An organization with an administrator token, credentials for all its devices, one category.
+struct Fleet {
+  httplib::Client client = Stack().client();
+  httplib::Headers auth;
+  std::string category;
+
+  Fleet() {
+    const std::string slug = "up" + fwhub::random_hex(4);
+    const auto org = Stack().admin("create-organization " + slug + " " + slug);
+    BOOST_REQUIRE(org.first == 0);
+    ::setenv("FWHUB_PASSWORD", "adminpassword", 1);
+    BOOST_REQUIRE(Stack().admin("create-user " + slug + "-admin --organization " + slug + " --role admin").first == 0);
+    const auto token = Stack().admin("create-token " + slug + "-admin tests");
+    BOOST_REQUIRE(token.first == 0);
+    auth = {{"Authorization", "Bearer " + token.second.substr(0, token.second.find('\n'))}};
+    BOOST_REQUIRE(
+        post("/api/v1/credentials/", R"({"name":"root","username":"root","password":"password","auto_add":true})")
+            ->status == 201);
+    category = id_of(post(kUpgrader + "category/", R"({"name":"Sim"})"));
+  }
+
+  httplib::Result post(const std::string& path, const std::string& body) {
+    return client.Post(path, auth, body, "application/json");
+  }
+  httplib::Result put(const std::string& path, const std::string& body) {
+    return client.Put(path, auth, body, "application/json");
+  }
+  httplib::Result get(const std::string& path) { return client.Get(path, auth); }
+
+  static std::string id_of(const httplib::Result& result) {
+    BOOST_REQUIRE(result);
+    BOOST_REQUIRE_MESSAGE(result->status == 201, result->status << " " << result->body);
+    return str(json(result->body)["id"]);
+  }
+
+  // The device in fwhub, pointing at a simulated one.
+  std::string add_device(const rapidjson::Value& sim) {
+    return id_of(post("/api/v1/devices/", R"({"name":")" + str(sim["name"]) + R"(","model":")" + str(sim["model"]) +
+                                              R"(","board_name":")" + str(sim["board_name"]) +
+                                              R"(","management_ip":")" + str(sim["address"]) + R"(","ssh_port":)" +
+                                              std::to_string(sim["port"].GetInt()) + "}"));
+  }
+
+  // A build with an image for the simulated device's board (padding makes it bigger).
+  std::string add_image(const rapidjson::Value& sim, int padding_kb = 0) {
+    const std::string build = id_of(post(
+        kUpgrader + "build/", R"({"category":")" + category + R"(","version":")" + fwhub::random_hex(3) + R"("})"));
+    const std::string path = "/tmp/fwhub-upgrade-image-" + fwhub::random_hex(6) + ".bin";
+    const std::string line = "python3 -c \"import os, sys; sys.path.insert(0, '" FWHUB_SOURCE_DIR
+                             "/tests/doubles'); import openwrt_image as o; "
+                             "img = o.build_image({'etc/banner': 'new', 'usr/pad': os.urandom(" +
+                             std::to_string(padding_kb * 1024) + ")}, o.metadata(['" + str(sim["board_name"]) +
+                             "'], '23.05.4', '" + kNewRevision + "', '" + str(sim["target"]) +
+                             "', 'x')); img = img[0] if isinstance(img, tuple) else img; open('" + path +
+                             "', 'wb').write(img)\"";
+    BOOST_REQUIRE(Stack::run(line).first == 0);
+    std::ifstream in(path, std::ios::binary);
+    const std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    std::filesystem::remove(path);
+    const httplib::MultipartFormDataItems items = {
+        {"file", bytes, "sim-" + fwhub::random_hex(3) + "-sysupgrade.bin", "application/octet-stream"},
+        {"type", "sim-" + str(sim["name"]) + "-squashfs-sysupgrade.bin", "", ""}};
+    return id_of(client.Post(kUpgrader + "build/" + build + "/image/", auth, items));
+  }
+
+  // PUT device firmware; returns the operation's path from Location.
+  std::string upgrade(const std::string& device, const std::string& image, const std::string& options = "") {
+    const auto result =
+        put(kUpgrader + "device/" + device + "/firmware/",
+            R"({"image":")" + image + "\"" + (options.empty() ? "" : ",\"upgrade_options\":" + options) + "}");
+    BOOST_REQUIRE(result);
+    BOOST_REQUIRE_MESSAGE(result->status == 201 || result->status == 200, result->body);
+    const std::string location = result->get_header_value("Location");
+    BOOST_REQUIRE(!location.empty());
+    return location;
+  }
+
+  // Polls the operation until it is no longer in progress.
+  rapidjson::Document wait_for_end(const std::string& operation, int seconds = 120) {
+    for (int i = 0; i < seconds * 4; ++i) {
+      auto document = json(get(operation)->body);
+      if (str(document["status"]) != "in-progress") {
+        return document;
+      }
+      std::this_thread::sleep_for(std::chrono::milliseconds(250));
+    }
+    BOOST_FAIL("operation " << operation << " still in progress after " << seconds << " s: " << get(operation)->body);
+    return {};
+  }
+};
+
+}  // namespace
+
+BOOST_AUTO_TEST_CASE(a_device_is_upgraded_and_verified) {
+  Fleet fleet;
+  const auto& sim = devices().device(0);
+  const std::string device = fleet.add_device(sim);
+  const std::string image = fleet.add_image(sim);
+  const auto done = fleet.wait_for_end(fleet.upgrade(device, image));
+  BOOST_TEST(str(done["status"]) == "success", str(done["log"]));
+  BOOST_TEST(done["progress"].GetInt() == 100);
+  const std::string log = str(done["log"]);
+  BOOST_TEST(log.find("Connection successful, starting upgrade...") != std::string::npos);
+  BOOST_TEST(log.find("sysupgrade --test passed.") != std::string::npos);
+  BOOST_TEST(log.find("Upgrade completed successfully.") != std::string::npos);
+  BOOST_TEST(devices().status(0).first == "23.05.4");
+  BOOST_TEST(devices().status(0).second == 1);
+  const auto firmware = json(fleet.get(kUpgrader + "device/" + device + "/firmware/")->body);
+  BOOST_TEST(firmware["installed"].GetBool());
+  const auto record = json(fleet.get("/api/v1/devices/" + device + "/")->body);
+  BOOST_TEST(str(record["os"]).find(kNewRevision) != std::string::npos);
+  BOOST_TEST(str(record["host_key"]).starts_with("ssh-"));  // pinned on first use
+
+  // The same image again: the checksum on the device says there is nothing to do.
+  const auto again = fleet.wait_for_end(fleet.upgrade(device, image));
+  BOOST_TEST(str(again["status"]) == "success");
+  BOOST_TEST(str(again["log"]).find("upgrade not needed") != std::string::npos);
+  BOOST_TEST(devices().status(0).second == 1);  // not flashed twice
+  // A finished operation cannot be cancelled.
+  BOOST_TEST(fleet.post(kUpgrader + "upgrade-operation/" + str(again["id"]) + "/cancel/", "{}")->status == 409);
+}
+
+BOOST_AUTO_TEST_CASE(a_failing_image_check_aborts_without_flashing) {
+  Fleet fleet;
+  const auto& sim = devices().device(1);
+  const std::string device = fleet.add_device(sim);
+  const auto done = fleet.wait_for_end(fleet.upgrade(device, fleet.add_image(sim)));
+  BOOST_TEST(str(done["status"]) == "aborted");
+  BOOST_TEST(str(done["log"]).find("sysupgrade --test failed") != std::string::npos);
+  BOOST_TEST(devices().status(1).second == 0);
+}
+
+BOOST_AUTO_TEST_CASE(the_ubus_false_positive_is_not_a_failure) {
+  Fleet fleet;
+  const auto& sim = devices().device(2);
+  const std::string device = fleet.add_device(sim);
+  const auto done = fleet.wait_for_end(fleet.upgrade(device, fleet.add_image(sim)));
+  BOOST_TEST(str(done["status"]) == "success", str(done["log"]));
+  BOOST_TEST(devices().status(2).first == "23.05.4");
+}
+
+BOOST_AUTO_TEST_CASE(a_device_back_on_its_old_firmware_fails_the_verification) {
+  Fleet fleet;
+  const auto& sim = devices().device(3);
+  const std::string device = fleet.add_device(sim);
+  const auto done = fleet.wait_for_end(fleet.upgrade(device, fleet.add_image(sim)));
+  BOOST_TEST(str(done["status"]) == "failed");
+  BOOST_TEST(str(done["log"]).find("not the new firmware") != std::string::npos);
+  BOOST_TEST(devices().status(3).second == 1);
+}
+
+BOOST_AUTO_TEST_CASE(an_unreachable_device_is_retried_then_failed) {
+  Fleet fleet;
+  const auto& sim = devices().device(4);
+  const std::string device = fleet.add_device(sim);
+  const auto done = fleet.wait_for_end(fleet.upgrade(device, fleet.add_image(sim)));
+  BOOST_TEST(str(done["status"]) == "failed");
+  const std::string log = str(done["log"]);
+  BOOST_TEST(log.find("Max retries exceeded. Upgrade failed:") != std::string::npos, log);
+  std::size_t failures = 0;
+  for (auto at = log.find("Recoverable failure"); at != std::string::npos;
+       at = log.find("Recoverable failure", at + 1)) {
+    ++failures;
+  }
+  BOOST_TEST(failures == 3U);  // the first try and two retries (max_retries = 2 on the test stack)
+  const auto connections = json(fleet.get("/api/v1/devices/" + device + "/connections/")->body);
+  BOOST_TEST(connections["results"][0]["is_working"].IsFalse());
+}
+
+BOOST_AUTO_TEST_CASE(an_upgrade_is_cancelled_before_the_reflash_and_one_runs_per_device) {
+  Fleet fleet;
+  const auto& sim = devices().device(5);
+  const std::string device = fleet.add_device(sim);
+  const std::string image = fleet.add_image(sim, 400);  // 400 kB over a 20 kB/s link: 20 s of upload
+  const std::string operation = fleet.upgrade(device, image);
+  for (int i = 0; i < 120 && str(json(fleet.get(operation)->body)["step"]) != "uploading"; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(250));
+  }
+  BOOST_REQUIRE(str(json(fleet.get(operation)->body)["step"]) == "uploading");
+  // A second upgrade of the same device is refused while this one runs.
+  const auto second = fleet.put(kUpgrader + "device/" + device + "/firmware/", R"({"image":")" + image + R"("})");
+  BOOST_TEST(second->status == 409);
+  const auto cancelled = fleet.post(operation + "cancel/", "{}");
+  BOOST_TEST(cancelled->status == 200);
+  BOOST_TEST(str(json(cancelled->body)["status"]) == "cancelled");
+  for (int i = 0;
+       i < 240 && str(json(fleet.get(operation)->body)["log"]).find("Stopped before reflashing.") == std::string::npos;
+       ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(250));
+  }
+  BOOST_TEST(str(json(fleet.get(operation)->body)["log"]).find("Stopped before reflashing.") != std::string::npos);
+  BOOST_TEST(devices().status(5).second == 0);
+  BOOST_TEST(str(json(fleet.get(operation)->body)["status"]) == "cancelled");
+  // Invalid options are refused before anything starts.
+  const auto bad = fleet.put(kUpgrader + "device/" + device + "/firmware/",
+                             R"({"image":")" + image + R"(","upgrade_options":{"n":true,"c":true}})");
+  BOOST_TEST(bad->status == 400);
+  // Other organizations see none of it.
+  Fleet other;
+  BOOST_TEST(other.get(operation)->status == 404);
+  BOOST_TEST(other.post(operation + "cancel/", "{}")->status == 404);
+}
