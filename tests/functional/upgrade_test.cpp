@@ -12,6 +12,8 @@
 #include <fstream>
 #include <thread>
 
+#include <signal.h>
+
 #include "fwhub/common/random.hpp"
 #include "support/stack_client.hpp"
 
@@ -32,6 +34,8 @@ std::string str(const rapidjson::Value& value) {
 
 const std::string kUpgrader = "/api/v1/firmware-upgrader/";
 const std::string kNewRevision = "r24012-d8dd03c46f";
+const std::string kDevicePassword = "Sim-Secret-" + fwhub::random_hex(6);  // must never reach a log
+const int kMovedPort = 20000 + static_cast<int>(std::stoul(fwhub::random_hex(1), nullptr, 16)) * 100;
 
 // Simulated devices with faults, stopped at the end of the test module.
 struct Devices {
@@ -45,16 +49,27 @@ struct Devices {
       "sim-003": {"ubus_false_positive": true},
       "sim-004": {"returns_old_version": true},
       "sim-005": {"unreachable": true},
-      "sim-006": {"link_bytes_per_second": 20000}
+      "sim-006": {"link_bytes_per_second": 20000},
+      "sim-007": {"mem_free_kb": 100, "mem_freeable_kb": 50},
+      "sim-008": {"returns_on_address": ")" + std::to_string(kMovedPort) +
+                                                 R"("},
+      "sim-009": {"host_key_changes": true},
+      "sim-011": {"link_bytes_per_second": 20000},
+      "sim-012": {"reboot_seconds": 8}
     })";
     const auto [status, output] =
-        Stack::run(std::string(FWHUB_SOURCE_DIR) + "/scripts/devsim start --count 6 --state " + state +
-                   " --reboot-seconds 2 --faults " + state + "/faults.json --detach 2>" + state + "/start.log");
+        Stack::run(std::string(FWHUB_SOURCE_DIR) + "/scripts/devsim start --count 12 --state " + state +
+                   " --reboot-seconds 2 --password " + kDevicePassword + " --faults " + state +
+                   "/faults.json --detach 2>" + state + "/start.log");
     BOOST_REQUIRE_MESSAGE(status == 0, "devsim start failed: " << output);
     list.Parse(output.c_str());
-    BOOST_REQUIRE(list.IsArray() && list.Size() == 6U);
+    BOOST_REQUIRE(list.IsArray() && list.Size() == 12U);
   }
-  ~Devices() { (void)Stack::run(std::string(FWHUB_SOURCE_DIR) + "/scripts/devsim stop --state " + state); }
+  ~Devices() {
+    (void)Stack::run(std::string(FWHUB_SOURCE_DIR) + "/scripts/devsim stop --state " + state);
+    std::error_code ignored;
+    std::filesystem::remove_all(state, ignored);
+  }
   Devices(const Devices&) = delete;
   Devices& operator=(const Devices&) = delete;
 
@@ -91,9 +106,9 @@ struct Fleet {
     const auto token = Stack().admin("create-token " + slug + "-admin tests");
     BOOST_REQUIRE(token.first == 0);
     auth = {{"Authorization", "Bearer " + token.second.substr(0, token.second.find('\n'))}};
-    BOOST_REQUIRE(
-        post("/api/v1/credentials/", R"({"name":"root","username":"root","password":"password","auto_add":true})")
-            ->status == 201);
+    BOOST_REQUIRE(post("/api/v1/credentials/",
+                       R"({"name":"root","username":"root","password":")" + kDevicePassword + R"(","auto_add":true})")
+                      ->status == 201);
     category = id_of(post(kUpgrader + "category/", R"({"name":"Sim"})"));
   }
 
@@ -277,4 +292,113 @@ BOOST_AUTO_TEST_CASE(an_upgrade_is_cancelled_before_the_reflash_and_one_runs_per
   Fleet other;
   BOOST_TEST(other.get(operation)->status == 404);
   BOOST_TEST(other.post(operation + "cancel/", "{}")->status == 404);
+}
+
+namespace {
+
+void kill_scheduler() {
+  const int pid = Stack().pid_of("scheduler");
+  BOOST_REQUIRE(pid > 0);
+  BOOST_REQUIRE(::kill(pid, SIGKILL) == 0);
+  for (int i = 0; i < 100 && ::kill(pid, 0) == 0; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  BOOST_REQUIRE(Stack().control("scheduler-start") == 0);
+}
+
+void wait_for_step(Fleet& fleet, const std::string& operation, const std::string& step) {
+  for (int i = 0; i < 240 && str(json(fleet.get(operation)->body)["step"]) != step; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(250));
+  }
+  BOOST_REQUIRE_MESSAGE(str(json(fleet.get(operation)->body)["step"]) == step, fleet.get(operation)->body);
+}
+
+}  // namespace
+
+BOOST_AUTO_TEST_CASE(too_little_memory_aborts_and_restarts_the_services) {
+  Fleet fleet;
+  const auto& sim = devices().device(6);
+  const std::string device = fleet.add_device(sim);
+  const auto done = fleet.wait_for_end(fleet.upgrade(device, fleet.add_image(sim, 400)));
+  BOOST_TEST(str(done["status"]) == "aborted");
+  const std::string log = str(done["log"]);
+  BOOST_TEST(log.find("stopping non-critical services") != std::string::npos, log);
+  BOOST_TEST(log.find("Services started again.") != std::string::npos);
+  BOOST_TEST(log.find("There is not enough memory on the device") != std::string::npos);
+  BOOST_TEST(devices().status(6).second == 0);
+}
+
+BOOST_AUTO_TEST_CASE(a_device_that_comes_back_elsewhere_is_found_at_its_new_address) {
+  Fleet fleet;
+  const auto& sim = devices().device(7);
+  const std::string device = fleet.add_device(sim);
+  const std::string operation = fleet.upgrade(device, fleet.add_image(sim));
+  wait_for_step(fleet, operation, "rebooting");
+  // The device's address is read again at every reconnect attempt.
+  const auto moved = fleet.client.Patch("/api/v1/devices/" + device + "/", fleet.auth,
+                                        R"({"ssh_port":)" + std::to_string(kMovedPort) + "}", "application/json");
+  BOOST_REQUIRE(moved);
+  BOOST_REQUIRE_MESSAGE(moved->status == 200, moved->body);
+  const auto done = fleet.wait_for_end(operation);
+  BOOST_TEST(str(done["status"]) == "success", str(done["log"]));
+  BOOST_TEST(devices().status(7).second == 1);
+}
+
+BOOST_AUTO_TEST_CASE(a_changed_host_key_is_refused) {
+  Fleet fleet;
+  const auto& sim = devices().device(8);
+  const std::string device = fleet.add_device(sim);
+  const auto done = fleet.wait_for_end(fleet.upgrade(device, fleet.add_image(sim)));
+  BOOST_TEST(str(done["status"]) == "failed");
+  BOOST_TEST(str(done["log"]).find("host key changed") != std::string::npos, str(done["log"]));
+}
+
+BOOST_AUTO_TEST_CASE(option_n_reaches_sysupgrade_and_wipes_the_configuration) {
+  Fleet fleet;
+  const auto& sim = devices().device(9);
+  const std::filesystem::path marker = std::filesystem::path(str(sim["state_root"])) / "etc" / "fwhub-test-marker";
+  std::ofstream(marker) << "operator's configuration\n";
+  const std::string device = fleet.add_device(sim);
+  const auto done = fleet.wait_for_end(fleet.upgrade(device, fleet.add_image(sim), R"({"n":true,"c":false})"));
+  BOOST_TEST(str(done["status"]) == "success", str(done["log"]));
+  BOOST_TEST(str(done["log"]).find("/sbin/sysupgrade -v -n /tmp/") != std::string::npos);
+  BOOST_TEST(!std::filesystem::exists(marker));
+}
+
+BOOST_AUTO_TEST_CASE(a_scheduler_killed_during_the_upload_is_resumed_and_flashes_once) {
+  Fleet fleet;
+  const auto& sim = devices().device(10);
+  const std::string device = fleet.add_device(sim);
+  const std::string operation = fleet.upgrade(device, fleet.add_image(sim, 400));
+  wait_for_step(fleet, operation, "uploading");
+  kill_scheduler();
+  const auto done = fleet.wait_for_end(operation, 240);
+  BOOST_TEST(str(done["status"]) == "success", str(done["log"]));
+  BOOST_TEST(devices().status(10).second == 1);
+}
+
+BOOST_AUTO_TEST_CASE(a_scheduler_killed_during_the_reboot_wait_never_flashes_again) {
+  Fleet fleet;
+  const auto& sim = devices().device(11);
+  const std::string device = fleet.add_device(sim);
+  const std::string operation = fleet.upgrade(device, fleet.add_image(sim));
+  wait_for_step(fleet, operation, "rebooting");
+  kill_scheduler();
+  const auto done = fleet.wait_for_end(operation, 240);
+  BOOST_TEST(str(done["status"]) == "success", str(done["log"]));
+  BOOST_TEST(devices().status(11).second == 1);
+}
+
+BOOST_AUTO_TEST_CASE(device_credentials_never_reach_a_log) {
+  std::size_t files = 0;
+  for (const auto& entry : std::filesystem::recursive_directory_iterator(Stack().state() + "/log")) {
+    if (!entry.is_regular_file()) {
+      continue;
+    }
+    ++files;
+    std::ifstream in(entry.path());
+    const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    BOOST_TEST(text.find(kDevicePassword) == std::string::npos, entry.path());
+  }
+  BOOST_TEST(files >= 3U);  // api, scheduler, nginx at least
 }

@@ -243,6 +243,10 @@ struct UpgradeEngine::Run {
     try {
       connect(options.get('n'));  // without kept configuration the device made new host keys
     } catch (const Error& error) {
+      if (error.code() == Code::kFailedPrecondition || error.code() == Code::kUnauthenticated) {
+        engine.store_.record_connection(plan.connection_id, false, error.what());
+        return Finished{Outcome::kFailed, error.what()};  // not the device we flashed, or locked out
+      }
       const int attempts = plan.reconnect_attempts + 1;
       engine.store_.set_reconnect_attempts(plan.id, attempts);
       log("Reconnect attempt " + std::to_string(attempts) + " failed: " + error.what());
