@@ -270,9 +270,11 @@ BOOST_AUTO_TEST_CASE(an_upgrade_is_cancelled_before_the_reflash_and_one_runs_per
     std::this_thread::sleep_for(std::chrono::milliseconds(250));
   }
   BOOST_REQUIRE(str(json(fleet.get(operation)->body)["step"]) == "uploading");
-  // A second upgrade of the same device is refused while this one runs.
-  const auto second = fleet.put(kUpgrader + "device/" + device + "/firmware/", R"({"image":")" + image + R"("})");
+  // A second upgrade of the same device is refused while this one runs, and changes nothing.
+  const std::string other_image = fleet.add_image(sim);
+  const auto second = fleet.put(kUpgrader + "device/" + device + "/firmware/", R"({"image":")" + other_image + R"("})");
   BOOST_TEST(second->status == 409);
+  BOOST_TEST(str(json(fleet.get(kUpgrader + "device/" + device + "/firmware/")->body)["image"]) == image);
   const auto cancelled = fleet.post(operation + "cancel/", "{}");
   BOOST_TEST(cancelled->status == 200);
   BOOST_TEST(str(json(cancelled->body)["status"]) == "cancelled");

@@ -46,6 +46,7 @@ constexpr const char* kInsertJob =
 constexpr const char* kCancel =
     "UPDATE upgrade_operations SET status = 'cancelled', log = CONCAT(log, 'Cancelled by an operator.\\n')"
     " WHERE id = ? AND status = 'in-progress' AND progress < 65";
+constexpr const char* kActive = "SELECT 1 FROM upgrade_operations WHERE active_device = ?";
 constexpr const char* kState = "SELECT status FROM upgrade_operations WHERE id = ?";
 
 const char* outcome_name(Outcome outcome) {
@@ -169,6 +170,15 @@ std::string UpgradeRepository::start(const std::string& device_id, const std::st
     update(c, kInsertJob, {id, std::to_string(max_attempts), id});
     transaction.commit();
     return id;
+  });
+}
+
+bool UpgradeRepository::active(const std::string& device_id) {
+  return with_connection(connection_, [&](Connection& c) {
+    auto statement = c.prepare(kActive);
+    statement->setString(1, device_id);
+    std::unique_ptr<sql::ResultSet> rows(statement->executeQuery());
+    return rows->next();
   });
 }
 

@@ -19,6 +19,13 @@ class UpgradeService {
   // invalid → ValidationError on "upgrade_options". Another active operation → kAlreadyExists.
   std::string start(const domain::fleet::Principal& who, const std::string& device_id, const std::string& image_id,
                     const std::string& options_json);
+  // Throws kAlreadyExists (409) when the device has an operation in progress: checked before a
+  // device firmware change that would start one, so that a refused change changes nothing.
+  void check_idle(const std::string& device_id) {
+    if (queue_.active(device_id)) {
+      throw Error(Code::kAlreadyExists, "another upgrade operation is in progress on this device");
+    }
+  }
   // kNotFound, or kFailedPrecondition (409) when it finished or is reflashing already.
   void cancel(const domain::fleet::Principal& who, const std::string& operation_id);
 

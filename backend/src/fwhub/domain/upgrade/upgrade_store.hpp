@@ -60,6 +60,8 @@ class UpgradeQueue {
   // has an operation in progress.
   virtual std::string start(const std::string& device_id, const std::string& organization_id,
                             const std::string& image_id, const std::string& options_json, int max_attempts) = 0;
+  // True when the device has an operation in progress.
+  virtual bool active(const std::string& device_id) = 0;
   // Cancels an operation that has not begun reflashing.
   virtual CancelResult cancel(const std::string& operation_id) = 0;
 };
