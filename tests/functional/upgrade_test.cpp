@@ -163,7 +163,7 @@ struct Fleet {
             R"({"image":")" + image + "\"" + (options.empty() ? "" : ",\"upgrade_options\":" + options) + "}");
     BOOST_REQUIRE(result);
     BOOST_REQUIRE_MESSAGE(result->status == 201 || result->status == 200, result->body);
-    const std::string location = result->get_header_value("Location");
+    std::string location = result->get_header_value("Location");
     BOOST_REQUIRE(!location.empty());
     return location;
   }
