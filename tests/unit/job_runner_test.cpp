@@ -117,3 +117,13 @@ BOOST_FIXTURE_TEST_CASE(periodic_kind_failing_finally_keeps_its_error_and_period
   BOOST_TEST(store.outcomes.at(7).error == "upstream down");
   BOOST_TEST(store.outcomes.at(7).delay.count() == 60'000);
 }
+
+BOOST_FIXTURE_TEST_CASE(a_deferred_job_waits_without_using_an_attempt, Fixture) {
+  kind([](JobContext& context) {
+    context.defer(std::chrono::seconds(180));  // a device rebooting
+    return Status::ok();
+  });
+  BOOST_TEST(static_cast<int>(run(3, 3)) == static_cast<int>(JobOutcome::kReleased));
+  BOOST_TEST(store.outcomes.at(7).state == "defer");
+  BOOST_TEST(store.outcomes.at(7).delay.count() == 180'000);
+}

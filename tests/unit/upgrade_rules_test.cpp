@@ -1,0 +1,56 @@
+// Upgrade rules without devices: sysupgrade options and their command line, and reading what
+// OpenWrt prints (/etc/openwrt_release, /proc/meminfo), hostile output included.
+#define BOOST_TEST_MODULE upgrade_rules
+#include <boost/test/unit_test.hpp>
+
+#include "fwhub/common/status.hpp"
+#include "fwhub/domain/upgrade/device_output.hpp"
+#include "fwhub/domain/upgrade/upgrade_options.hpp"
+
+using namespace fwhub::domain::upgrade;
+
+BOOST_AUTO_TEST_CASE(default_options_keep_the_configuration) {
+  const auto options = parse_upgrade_options("");
+  BOOST_TEST(sysupgrade_command(options, "/tmp/x.bin") == "/sbin/sysupgrade -v -c /tmp/x.bin");
+  BOOST_TEST(options_json(options) == R"({"c":true,"o":false,"n":false,"u":false,"p":false,"k":false,"F":false})");
+}
+
+BOOST_AUTO_TEST_CASE(flags_reach_the_command_in_sysupgrade_order) {
+  const auto options = parse_upgrade_options(R"({"F":true,"c":false,"n":true,"k":true})");
+  BOOST_TEST(sysupgrade_command(options, "/tmp/x.bin") == "/sbin/sysupgrade -v -n -k -F /tmp/x.bin");
+}
+
+BOOST_AUTO_TEST_CASE(conflicting_or_unknown_options_are_refused) {
+  const auto message = [](const std::string& json) {
+    try {
+      (void)parse_upgrade_options(json);
+    } catch (const fwhub::Error& error) {
+      return std::string(error.what());
+    }
+    return std::string("accepted");
+  };
+  BOOST_TEST(message(R"({"n":true})") == "The \"-n\" and \"-c\" options cannot be used together");
+  BOOST_TEST(message(R"({"n":true,"c":false,"o":true})") == "The \"-n\" and \"-o\" options cannot be used together");
+  BOOST_TEST(message(R"({"x":true})") == "unknown upgrade option \"x\" (known: c, o, n, u, p, k, F)");
+  BOOST_TEST(message(R"({"c":"yes"})") == "upgrade option \"c\" must be true or false");
+  BOOST_TEST(message("[1]") == "upgrade_options must be a JSON object of sysupgrade flags");
+  BOOST_TEST(message(R"({"n":true,"c":false})") == "accepted");
+}
+
+BOOST_AUTO_TEST_CASE(openwrt_release_is_read_with_its_quotes) {
+  const auto release = parse_openwrt_release(
+      "DISTRIB_ID='OpenWrt'\nDISTRIB_RELEASE='23.05.4'\nDISTRIB_REVISION=\"r24012-d8dd03c46f\"\n"
+      "DISTRIB_DESCRIPTION='OpenWrt 23.05.4 r24012-d8dd03c46f'\r\ngarbage line\n=\n");
+  BOOST_TEST(release.at("DISTRIB_RELEASE") == "23.05.4");
+  BOOST_TEST(release.at("DISTRIB_REVISION") == "r24012-d8dd03c46f");
+  BOOST_TEST(release.at("DISTRIB_DESCRIPTION") == "OpenWrt 23.05.4 r24012-d8dd03c46f");
+  BOOST_TEST(!release.contains("garbage line"));
+}
+
+BOOST_AUTO_TEST_CASE(available_memory_prefers_memavailable) {
+  BOOST_TEST(available_memory("MemTotal: 125000 kB\nMemFree: 1000 kB\nMemAvailable: 64000 kB\n").value() ==
+             64000U * 1024U);
+  BOOST_TEST(available_memory("MemTotal: 125000 kB\nMemFree:    2000 kB\n").value() == 2000U * 1024U);
+  BOOST_TEST(!available_memory("nothing here\nMemFree: lots\n").has_value());
+  BOOST_TEST(!available_memory("").has_value());
+}
