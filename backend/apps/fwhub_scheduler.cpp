@@ -45,6 +45,7 @@ int main(int argc, char** argv) {
     registry.add(fwhub::scheduler::make_build_cleanup_job(config));
     registry.add(fwhub::scheduler::make_fleet_attach_job(config));
     registry.add(fwhub::scheduler::make_upgrade_job(config));
+    registry.add(fwhub::scheduler::make_device_refresh_job(config));
     fwhub::SystemRandom random;
     fwhub::scheduler::SchedulerOptions options;
     options.owner = config.scheduler.id.empty() ? fwhub::sys::process_identity() : config.scheduler.id;

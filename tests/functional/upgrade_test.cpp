@@ -391,6 +391,39 @@ BOOST_AUTO_TEST_CASE(a_scheduler_killed_during_the_reboot_wait_never_flashes_aga
   BOOST_TEST(devices().status(11).second == 1);
 }
 
+BOOST_AUTO_TEST_CASE(refreshing_device_info_reads_it_over_ssh) {
+  Fleet fleet;
+  const auto& sim = devices().device(2);
+  const std::string device =
+      Fleet::id_of(fleet.post("/api/v1/devices/", R"({"name":"refresh-me","management_ip":")" + str(sim["address"]) +
+                                                      R"(","ssh_port":)" + std::to_string(sim["port"].GetInt()) + "}"));
+  const std::string unreachable = fleet.add_device(devices().device(4));
+  BOOST_TEST(fleet.post("/api/v1/devices/" + device + "/refresh/", "{}")->status == 202);
+  BOOST_TEST(fleet.post("/api/v1/devices/" + unreachable + "/refresh/", "{}")->status == 202);
+  const auto refreshed = [&fleet](const std::string& id) {
+    for (int i = 0; i < 120; ++i) {
+      auto record = json(fleet.get("/api/v1/devices/" + id + "/")->body);
+      if (record["refreshed_at"].IsString()) {
+        return record;
+      }
+      std::this_thread::sleep_for(std::chrono::milliseconds(250));
+    }
+    BOOST_FAIL("device " << id << " was not refreshed");
+    return rapidjson::Document();
+  };
+  const auto record = refreshed(device);
+  BOOST_TEST(record["refresh_error"].IsNull(), str(record["refresh_error"]));
+  BOOST_TEST(str(record["model"]) == str(sim["model"]));
+  BOOST_TEST(str(record["board_name"]) == str(sim["board_name"]));
+  BOOST_TEST(str(record["os"]).find("OpenWrt " + devices().status(2).first) == 0U, str(record["os"]));
+  BOOST_TEST(record["memory_free_kb"].GetInt() > 0);
+  BOOST_TEST(str(record["host_key"]).starts_with("ssh-"));
+  const auto failed = refreshed(unreachable);
+  BOOST_TEST(str(failed["refresh_error"]).find("cannot connect") != std::string::npos, str(failed["refresh_error"]));
+  // Another organization cannot make a device refresh.
+  BOOST_TEST(Fleet().post("/api/v1/devices/" + device + "/refresh/", "{}")->status == 404);
+}
+
 BOOST_AUTO_TEST_CASE(device_credentials_never_reach_a_log) {
   std::size_t files = 0;
   for (const auto& entry : std::filesystem::recursive_directory_iterator(Stack().state() + "/log")) {

@@ -44,6 +44,7 @@ void add_fleet_routes(Router& router) {
                &FleetService::update_device, &FleetService::delete_device);
   add_resource(router, "/api/v1/credentials/", fleet::credentials_resource(), &FleetService::create_credentials,
                &FleetService::update_credentials, &FleetService::delete_credentials);
+  router.add("POST", "/api/v1/devices/{id}/refresh/", handle_device_refresh);
   router.add("GET", "/api/v1/devices/{id}/connections/", handle_connection_list);
   router.add("POST", "/api/v1/devices/{id}/connections/", handle_connection_create);
   router.add("GET", "/api/v1/devices/{id}/connections/{connection}/", handle_connection_get);

@@ -11,17 +11,27 @@ namespace {
 
 using domain::upgrade::Outcome;
 
-constexpr const char* kPlan =
-    "SELECT o.id, o.status, o.step, o.progress, o.reconnect_attempts, TIMESTAMPDIFF(SECOND, o.created, NOW(3)),"
-    " o.upgrade_options, d.id, IF(d.management_ip <> '', d.management_ip, d.last_ip),"
+// The device, its first enabled connection's credentials and the image, after the operation's columns.
+constexpr const char* kDevicePart =
+    " d.id, IF(d.management_ip <> '', d.management_ip, d.last_ip),"
     " IF(d.ssh_port <> 22 OR k.port IS NULL, d.ssh_port, k.port), d.board_name, d.model, IFNULL(d.host_key, ''),"
-    " d.deactivated, IFNULL(c.id, ''), IFNULL(k.username, ''), IFNULL(k.auth, ''), k.secret, o.image_id,"
-    " IFNULL(i.build_id, ''), IFNULL(i.file_name, ''), IFNULL(i.sha256, ''), IFNULL(i.metadata, '{}')"
-    " FROM upgrade_operations o JOIN devices d ON d.id = o.device_id"
+    " d.deactivated, IFNULL(c.id, ''), IFNULL(k.username, ''), IFNULL(k.auth, ''), k.secret, i.id,"
+    " IFNULL(i.build_id, ''), IFNULL(i.file_name, ''), IFNULL(i.sha256, ''), IFNULL(i.metadata, '{}')";
+constexpr const char* kConnectionJoins =
     " LEFT JOIN device_connections c ON c.id = (SELECT c2.id FROM device_connections c2"
     "   WHERE c2.device_id = d.id AND c2.enabled ORDER BY c2.created, c2.id LIMIT 1)"
-    " LEFT JOIN credentials k ON k.id = c.credentials_id"
-    " LEFT JOIN fw_images i ON i.id = o.image_id WHERE o.id = ?";
+    " LEFT JOIN credentials k ON k.id = c.credentials_id";
+const std::string kPlan = std::string(
+                              "SELECT o.id, o.status, o.step, o.progress, o.reconnect_attempts,"
+                              " TIMESTAMPDIFF(SECOND, o.created, NOW(3)), o.upgrade_options,") +
+                          kDevicePart + " FROM upgrade_operations o JOIN devices d ON d.id = o.device_id" +
+                          kConnectionJoins + " LEFT JOIN fw_images i ON i.id = o.image_id WHERE o.id = ?";
+const std::string kDevicePlan = std::string("SELECT '', '', '', 0, 0, 0, '{}',") + kDevicePart + " FROM devices d" +
+                                kConnectionJoins + " LEFT JOIN fw_images i ON FALSE WHERE d.id = ?";
+constexpr const char* kSaveFacts =
+    "UPDATE devices SET model = ?, board_name = ?, os = ?, memory_free_kb = ?, refreshed_at = NOW(3),"
+    " refresh_error = NULL WHERE id = ?";
+constexpr const char* kSaveRefreshError = "UPDATE devices SET refresh_error = ?, refreshed_at = NOW(3) WHERE id = ?";
 constexpr const char* kSetStep =
     "UPDATE upgrade_operations SET step = ?, progress = GREATEST(progress, ?) WHERE id = ? AND status = 'in-progress'";
 constexpr const char* kAppendLog = "UPDATE upgrade_operations SET log = CONCAT(log, ?, '\\n') WHERE id = ?";
@@ -46,6 +56,9 @@ constexpr const char* kInsertJob =
 constexpr const char* kCancel =
     "UPDATE upgrade_operations SET status = 'cancelled', log = CONCAT(log, 'Cancelled by an operator.\\n')"
     " WHERE id = ? AND status = 'in-progress' AND progress < 65";
+constexpr const char* kEnqueueRefresh =
+    "INSERT IGNORE INTO jobs (kind, payload, priority, max_attempts, run_at, active_key)"
+    " VALUES ('device_refresh', JSON_OBJECT('device_id', ?), 1, 1, NOW(3), CONCAT('device_refresh:', ?))";
 constexpr const char* kActive = "SELECT 1 FROM upgrade_operations WHERE active_device = ?";
 constexpr const char* kState = "SELECT status FROM upgrade_operations WHERE id = ?";
 
@@ -63,7 +76,7 @@ const char* outcome_name(Outcome outcome) {
   return "failed";
 }
 
-int update(Connection& c, const char* sql, const std::vector<std::string>& values) {
+int update(Connection& c, const std::string& sql, const std::vector<std::string>& values) {
   auto statement = c.prepare(sql);
   for (std::size_t i = 0; i < values.size(); ++i) {
     statement->setString(static_cast<unsigned>(i + 1), values[i]);
@@ -74,9 +87,18 @@ int update(Connection& c, const char* sql, const std::vector<std::string>& value
 }  // namespace
 
 std::optional<domain::upgrade::OperationPlan> UpgradeRepository::plan(const std::string& operation_id) {
+  return read_plan(kPlan, operation_id);
+}
+
+std::optional<domain::upgrade::OperationPlan> UpgradeRepository::device_plan(const std::string& device_id) {
+  return read_plan(kDevicePlan, device_id);
+}
+
+std::optional<domain::upgrade::OperationPlan> UpgradeRepository::read_plan(const std::string& sql,
+                                                                           const std::string& id) {
   return with_connection(connection_, [&](Connection& c) -> std::optional<domain::upgrade::OperationPlan> {
-    auto statement = c.prepare(kPlan);
-    statement->setString(1, operation_id);
+    auto statement = c.prepare(sql);
+    statement->setString(1, id);
     std::unique_ptr<sql::ResultSet> rows(statement->executeQuery());
     if (!rows->next()) {
       return std::nullopt;
@@ -109,6 +131,26 @@ std::optional<domain::upgrade::OperationPlan> UpgradeRepository::plan(const std:
     plan.image_metadata_json = rows->getString(23);
     return plan;
   });
+}
+
+void UpgradeRepository::save_device_facts(const std::string& device_id, const domain::upgrade::DeviceFacts& facts) {
+  with_connection(connection_, [&](Connection& c) {
+    auto statement = c.prepare(kSaveFacts);
+    statement->setString(1, facts.model);
+    statement->setString(2, facts.board_name);
+    statement->setString(3, facts.os);
+    if (facts.memory_free_kb) {
+      statement->setUInt64(4, *facts.memory_free_kb);
+    } else {
+      statement->setNull(4, 0);
+    }
+    statement->setString(5, device_id);
+    statement->executeUpdate();
+  });
+}
+
+void UpgradeRepository::save_refresh_error(const std::string& device_id, const std::string& error) {
+  with_connection(connection_, [&](Connection& c) { update(c, kSaveRefreshError, {error, device_id}); });
 }
 
 bool UpgradeRepository::set_step(const std::string& operation_id, const std::string& step, int progress) {
@@ -171,6 +213,10 @@ std::string UpgradeRepository::start(const std::string& device_id, const std::st
     transaction.commit();
     return id;
   });
+}
+
+void UpgradeRepository::enqueue_refresh(const std::string& device_id) {
+  with_connection(connection_, [&](Connection& c) { update(c, kEnqueueRefresh, {device_id, device_id}); });
 }
 
 bool UpgradeRepository::active(const std::string& device_id) {

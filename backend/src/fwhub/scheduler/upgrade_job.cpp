@@ -6,6 +6,7 @@
 #include <filesystem>
 
 #include "fwhub/db/upgrade_repository.hpp"
+#include "fwhub/service/device_refresh.hpp"
 #include "fwhub/service/upgrade_engine.hpp"
 #include "fwhub/sys/ssh_connector.hpp"
 
@@ -36,6 +37,29 @@ JobKind make_upgrade_job(const Config& config) {
     if (wait) {
       context.defer(*wait);
     }
+    return Status::ok();
+  };
+  return kind;
+}
+
+JobKind make_device_refresh_job(const Config& config) {
+  JobKind kind;
+  kind.name = "device_refresh";
+  kind.max_attempts = 1;
+  kind.run = [&config](JobContext& context) -> Status {
+    rapidjson::Document payload;
+    payload.Parse(context.job().payload.c_str());
+    if (payload.HasParseError() || !payload.IsObject() || !payload.HasMember("device_id") ||
+        !payload["device_id"].IsString()) {
+      return {Code::kInvalidArgument, "device_refresh job without device_id"};
+    }
+    db::Connection connection(config.database);
+    db::UpgradeRepository store(connection, std::filesystem::path(config.paths.state_dir) / "firmware");
+    sys::SshConnector connector;
+    const std::optional<SecretBox> secrets =
+        config.fleet.secret_key.empty() ? std::nullopt : std::optional<SecretBox>(config.fleet.secret_key);
+    service::DeviceRefresh(store, connector, config.upgrade, secrets ? &*secrets : nullptr)
+        .refresh(payload["device_id"].GetString());
     return Status::ok();
   };
   return kind;

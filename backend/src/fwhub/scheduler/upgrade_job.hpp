@@ -8,5 +8,7 @@
 namespace fwhub::scheduler {
 
 JobKind make_upgrade_job(const Config& config);
+// "device_refresh": reads a device's model, board, release and free memory over SSH.
+JobKind make_device_refresh_job(const Config& config);
 
 }  // namespace fwhub::scheduler

@@ -12,6 +12,7 @@
 #include "fwhub/common/status.hpp"
 #include "fwhub/domain/upgrade/device_output.hpp"
 #include "fwhub/domain/upgrade/upgrade_options.hpp"
+#include "fwhub/service/ssh_target.hpp"
 
 namespace fwhub::service {
 namespace {
@@ -85,24 +86,8 @@ struct UpgradeEngine::Run {
   // Durable step; a false answer means the operation was cancelled meanwhile.
   bool step(const std::string& name, int progress) { return engine.store_.set_step(plan.id, name, progress); }
 
-  domain::upgrade::SshTarget target(bool accept_new_key) const {
-    domain::upgrade::SshTarget target;
-    target.host = plan.device_address;
-    target.port = plan.device_port;
-    target.username = plan.username;
-    const std::string secret = engine.secrets_->open(plan.sealed_secret);
-    (plan.secret_kind == "private_key" ? target.private_key : target.password) = secret;
-    target.pinned_host_key = accept_new_key ? "" : plan.host_key;
-    const auto& c = engine.config_;
-    target.connect_timeout = seconds(c.ssh_connect_timeout_seconds);
-    target.auth_timeout = seconds(c.ssh_auth_timeout_seconds);
-    target.banner_timeout = seconds(c.ssh_banner_timeout_seconds);
-    target.command_timeout = seconds(c.ssh_command_timeout_seconds);
-    return target;
-  }
-
   void connect(bool accept_new_key) {
-    session = engine.connector_.connect(target(accept_new_key));
+    session = engine.connector_.connect(ssh_target(plan, engine.config_, *engine.secrets_, accept_new_key));
     if (plan.host_key.empty() || accept_new_key) {
       engine.store_.pin_host_key(plan.device_id, session->host_key());
     }

@@ -21,6 +21,14 @@ std::string UpgradeService::start(const domain::fleet::Principal& who, const std
   return queue_.start(device_id, organization, image_id, options, config_.max_retries + 1);
 }
 
+void UpgradeService::refresh(const domain::fleet::Principal& who, const std::string& device_id) {
+  const auto organization = fleet_.readable(who, domain::fleet::Table::kDevice, device_id).value_or("");
+  if (!domain::fleet::can_operate(who, organization)) {
+    throw Error(Code::kNotFound, "not found");
+  }
+  queue_.enqueue_refresh(device_id);
+}
+
 void UpgradeService::cancel(const domain::fleet::Principal& who, const std::string& operation_id) {
   const auto organization = fleet_.readable(who, domain::fleet::Table::kOperation, operation_id).value_or("");
   if (!domain::fleet::can_operate(who, organization)) {

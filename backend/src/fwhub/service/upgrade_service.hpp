@@ -26,6 +26,8 @@ class UpgradeService {
       throw Error(Code::kAlreadyExists, "another upgrade operation is in progress on this device");
     }
   }
+  // Queues "refresh device info" for a device the principal may operate.
+  void refresh(const domain::fleet::Principal& who, const std::string& device_id);
   // kNotFound, or kFailedPrecondition (409) when it finished or is reflashing already.
   void cancel(const domain::fleet::Principal& who, const std::string& operation_id);
 

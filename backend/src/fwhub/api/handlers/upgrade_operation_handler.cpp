@@ -27,4 +27,10 @@ Response handle_device_operation_list(const Request& request, Context& context) 
                        request.param("id"));
 }
 
+Response handle_device_refresh(const Request& request, Context& context) {
+  const auto who = authenticate(request, context);
+  context.fleet_services().upgrades.refresh(who, request.param("id"));
+  return record_response(context, domain::fleet::device_resource(), request.param("id"), scope_of(who), 202);
+}
+
 }  // namespace fwhub::api

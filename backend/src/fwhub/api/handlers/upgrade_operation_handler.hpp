@@ -11,5 +11,7 @@ Response handle_operation_list(const Request& request, Context& context);
 Response handle_operation_get(const Request& request, Context& context);
 Response handle_operation_cancel(const Request& request, Context& context);
 Response handle_device_operation_list(const Request& request, Context& context);
+// POST /api/v1/devices/{id}/refresh/: queues "refresh device info"; 202 with the device.
+Response handle_device_refresh(const Request& request, Context& context);
 
 }  // namespace fwhub::api

@@ -145,6 +145,9 @@ const ResourceSpec& device_resource() {
                                   {"group", "d.group_name", FieldType::kString, true, true},
                                   {"location", "d.location", FieldType::kString, true, true},
                                   {"deactivated", "d.deactivated", FieldType::kBool, true},
+                                  {"memory_free_kb", "d.memory_free_kb", FieldType::kInt},
+                                  {"refreshed_at", "d.refreshed_at", FieldType::kTime},
+                                  {"refresh_error", "d.refresh_error", FieldType::kString},
                                   created("d.created"),
                                   modified("d.modified")},
                                  "d.name, d.id"};

@@ -1,6 +1,7 @@
 // What the upgrade engine and the upgrade use cases need from storage (db::UpgradeRepository).
 #pragma once
 
+#include <cstdint>
 #include <optional>
 #include <string>
 
@@ -35,6 +36,14 @@ struct OperationPlan {
 
 enum class Outcome { kSuccess, kFailed, kCancelled, kAborted };
 
+// What "refresh device info" read from a device.
+struct DeviceFacts {
+  std::string model;
+  std::string board_name;
+  std::string os;  // DISTRIB_DESCRIPTION: "OpenWrt 23.05.4 r24012-d8dd03c46f"
+  std::optional<std::uint64_t> memory_free_kb;
+};
+
 class UpgradeStore {
  public:
   virtual ~UpgradeStore() = default;
@@ -48,6 +57,11 @@ class UpgradeStore {
   // Ends an in-progress operation; on success also marks the device firmware installed and the
   // device's os. False when it had already ended (a cancel won).
   virtual bool finish(const std::string& operation_id, Outcome outcome, const std::string& os) = 0;
+
+  // A plan for reaching the device alone (operation fields empty); nullopt for an unknown device.
+  virtual std::optional<OperationPlan> device_plan(const std::string& device_id) = 0;
+  virtual void save_device_facts(const std::string& device_id, const DeviceFacts& facts) = 0;
+  virtual void save_refresh_error(const std::string& device_id, const std::string& error) = 0;
 };
 
 enum class CancelResult { kCancelled, kNotFound, kFinished, kReflashing };
@@ -60,6 +74,8 @@ class UpgradeQueue {
   // has an operation in progress.
   virtual std::string start(const std::string& device_id, const std::string& organization_id,
                             const std::string& image_id, const std::string& options_json, int max_attempts) = 0;
+  // Queues a "refresh device info" job (one per device at a time).
+  virtual void enqueue_refresh(const std::string& device_id) = 0;
   // True when the device has an operation in progress.
   virtual bool active(const std::string& device_id) = 0;
   // Cancels an operation that has not begun reflashing.

@@ -1,0 +1,23 @@
+// The SSH target of a plan; the secret is opened here and lives only in the target.
+#include "fwhub/service/ssh_target.hpp"
+
+namespace fwhub::service {
+
+domain::upgrade::SshTarget ssh_target(const domain::upgrade::OperationPlan& plan, const UpgradeConfig& config,
+                                      const SecretBox& secrets, bool accept_new_key) {
+  using std::chrono::seconds;
+  domain::upgrade::SshTarget target;
+  target.host = plan.device_address;
+  target.port = plan.device_port;
+  target.username = plan.username;
+  const std::string secret = secrets.open(plan.sealed_secret);
+  (plan.secret_kind == "private_key" ? target.private_key : target.password) = secret;
+  target.pinned_host_key = accept_new_key ? "" : plan.host_key;
+  target.connect_timeout = seconds(config.ssh_connect_timeout_seconds);
+  target.auth_timeout = seconds(config.ssh_auth_timeout_seconds);
+  target.banner_timeout = seconds(config.ssh_banner_timeout_seconds);
+  target.command_timeout = seconds(config.ssh_command_timeout_seconds);
+  return target;
+}
+
+}  // namespace fwhub::service
