@@ -302,7 +302,7 @@ Config parse_config(const std::string& text, const std::string& origin) {
              .integer("reconnect_retry_delay_seconds", c.reconnect_retry_delay_seconds, 1, 86400)
              .integer("reconnect_max_retries", c.reconnect_max_retries, 0, 10000)
              .integer("upgrade_timeout_seconds", c.upgrade_timeout_seconds, 1, 86400)
-             .integer("task_timeout_seconds", c.task_timeout_seconds, 10, 7 * 86400)
+             .integer("task_timeout_seconds", c.task_timeout_seconds, 10, std::int64_t{7} * 86400)
              .integer("max_retries", c.max_retries, 0, 100)
              .integer("retry_backoff_seconds", c.retry_backoff_seconds, 1, 86400)
              .integer("retry_backoff_max_seconds", c.retry_backoff_max_seconds, 1, 86400)

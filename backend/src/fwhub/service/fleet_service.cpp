@@ -577,6 +577,17 @@ void FleetService::delete_connection(const Principal& who, const std::string& de
   store_.remove(Table::kConnection, id);
 }
 
+void FleetService::check_firmware_change(const Principal& who, const std::string& device_id) {
+  const auto organization = readable(who, Table::kDevice, device_id);
+  const auto device = store_.device(device_id);
+  if (!device || !domain::fleet::can_operate(who, organization.value_or(""))) {
+    throw Error(Code::kNotFound, "not found");
+  }
+  if (device->deactivated) {
+    throw Error(Code::kPermissionDenied, "Firmware upgrades are not allowed for deactivated devices.");
+  }
+}
+
 bool FleetService::set_device_firmware(const Principal& who, const std::string& device_id, Input input) {
   const auto organization = readable(who, Table::kDevice, device_id);
   if (!domain::fleet::can_operate(who, organization.value_or(""))) {

@@ -72,6 +72,9 @@ class FleetService {
   void update_connection(const Principal& who, const std::string& device_id, const std::string& id, Input input);
   void delete_connection(const Principal& who, const std::string& device_id, const std::string& id);
 
+  // Throws kNotFound when `who` may not operate the device, kPermissionDenied when it is
+  // deactivated: the first checks of a device firmware change, before anything else.
+  void check_firmware_change(const Principal& who, const std::string& device_id);
   // PUT (partial = false) or PATCH of a device's firmware; true when the row was created.
   bool set_device_firmware(const Principal& who, const std::string& device_id, Input input);
 

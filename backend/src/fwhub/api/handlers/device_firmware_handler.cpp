@@ -39,8 +39,8 @@ Response set_firmware(const Request& request, Context& context, bool partial) {
   }
   auto probe = read_input(request, partial);
   const bool upgrade = probe.has("image") || probe.boolean("installed") == std::optional<bool>(false);
+  services.fleet.check_firmware_change(who, request.param("id"));
   if (upgrade) {
-    services.fleet.readable(who, domain::fleet::Table::kDevice, request.param("id"));
     services.upgrades.check_idle(request.param("id"));
   }
   const bool created = services.fleet.set_device_firmware(who, request.param("id"), read_input(request, partial));
