@@ -106,15 +106,19 @@ std::optional<std::string> FleetService::visible_organization(const Principal& w
 }
 
 // The "organization" field (slug or id). Absent: the only organization the user administers.
-// null: shared, when allowed and the user is a superuser.
+// null: shared, when allowed and the user is a superuser. A user who administers no organization
+// may create nothing (403); naming one the user does not administer is 403 as well.
 std::optional<std::string> FleetService::organization_field(const Principal& who, Input& input, bool allow_shared) {
-  if (!input.has("organization")) {
-    std::vector<std::string> administered;
-    for (const auto& [id, role] : who.roles) {
-      if (role == Role::kAdmin) {
-        administered.push_back(id);
-      }
+  std::vector<std::string> administered;
+  for (const auto& [id, role] : who.roles) {
+    if (role == Role::kAdmin) {
+      administered.push_back(id);
     }
+  }
+  if (!who.superuser && administered.empty()) {
+    throw Error(Code::kPermissionDenied, "your role does not allow creating objects in any organization");
+  }
+  if (!input.has("organization")) {
     if (!who.superuser && administered.size() == 1) {
       return administered.front();
     }
@@ -139,7 +143,7 @@ std::optional<std::string> FleetService::organization_field(const Principal& who
     return std::nullopt;
   }
   if (!domain::fleet::can_change(who, *id)) {
-    input.errors().add("organization", "You are not an administrator of this organization.");
+    throw Error(Code::kPermissionDenied, "you are not an administrator of organization \"" + **value + "\"");
   }
   return id;
 }
