@@ -7,6 +7,11 @@
 #include <rapidjson/document.h>
 
 #include <cstdlib>
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
 #include <filesystem>
 #include <fstream>
 #include <thread>
@@ -372,6 +377,46 @@ BOOST_AUTO_TEST_CASE(uploads_over_the_limit_are_refused) {
   BOOST_REQUIRE(big);
   BOOST_TEST(big->status == 413);
   BOOST_TEST(std::filesystem::is_empty(firmware_folder() / ".incoming"));
+}
+
+BOOST_AUTO_TEST_CASE(uploads_exactly_at_the_limit_pass_and_interrupted_ones_leave_nothing) {
+  const Tenant t = make_tenant();
+  Api admin = signed_in(t.admin, "adminpassword");
+  const std::string category = admin.create(kUpgrader + "category/", R"({"name":"Edges"})");
+  const std::string build = admin.create(kUpgrader + "build/", R"({"category":")" + category + R"(","version":"7"})");
+  const std::string images = kUpgrader + "build/" + build + "/image/";
+  // Exactly 30 MiB passes the size limit (and is then refused for what it is, not for its size).
+  const auto at_limit = admin.upload(images, kC7Name, std::string(std::size_t{30} * 1024 * 1024, 'x'));
+  BOOST_REQUIRE(at_limit);
+  BOOST_TEST(at_limit->status == 400);
+  BOOST_TEST(json(at_limit->body)["errors"].HasMember("file"));
+  // A client that goes away in the middle of the body: no file, no row.
+  const std::string token = admin_output("create-token " + t.admin + " interrupted");
+  const std::string url = std::getenv("FWHUB_TEST_URL");
+  const int port = std::stoi(url.substr(url.rfind(':') + 1));
+  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in address{};
+  address.sin_family = AF_INET;
+  address.sin_port = htons(static_cast<std::uint16_t>(port));
+  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  BOOST_REQUIRE(::connect(fd, reinterpret_cast<sockaddr*>(&address), sizeof(address)) == 0);  // NOLINT
+  const std::string head = "POST " + images + " HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer " +
+                           token.substr(0, token.find('\n')) +
+                           "\r\nContent-Type: multipart/form-data; boundary=XyZ\r\nContent-Length: 2000000\r\n\r\n"
+                           "--XyZ\r\nContent-Disposition: form-data; name=\"file\"; filename=\"cut.bin\"\r\n\r\n";
+  const std::string part(500'000, 'c');
+  BOOST_REQUIRE(::send(fd, head.data(), head.size(), MSG_NOSIGNAL) == static_cast<ssize_t>(head.size()));
+  BOOST_REQUIRE(::send(fd, part.data(), part.size(), MSG_NOSIGNAL) > 0);
+  std::this_thread::sleep_for(std::chrono::milliseconds(500));
+  ::close(fd);
+  bool clean = false;
+  for (int i = 0; i < 40 && !clean; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(250));
+    clean = std::filesystem::is_empty(firmware_folder() / ".incoming");
+  }
+  BOOST_TEST(clean);
+  BOOST_TEST(json(admin.get(images)->body)["count"].GetInt() == 0);
+  BOOST_TEST(!std::filesystem::exists(firmware_folder() / build));
 }
 
 BOOST_AUTO_TEST_CASE(devices_credentials_and_firmware_rules) {
