@@ -32,8 +32,7 @@ class ApiThread final : public fwhub::api::ThreadServices {
         build_store_(connection_, &stats),
         builds_(catalog_, build_store_, config_, &done_builds),
         firmware_files_(std::filesystem::path(config.paths.state_dir) / "firmware"),
-        image_boards_(fwhub::domain::firmware::parse_custom_image_types(
-                          config.fleet.custom_images.empty() ? "[]" : config.fleet.custom_images),
+        image_boards_(fwhub::domain::firmware::parse_custom_image_types(config.fleet.custom_images),
                       [this](const std::string& target) { return catalog_.profiles_of_target(target); }),
         auth_(accounts_, config.fleet),
         fleet_(fleet_store_, accounts_, firmware_files_, image_boards_, secrets),
@@ -91,11 +90,9 @@ int main(int argc, char** argv) {
     options.max_body_bytes = config.api.max_body_bytes;
     options.max_upload_bytes = config.fleet.max_image_bytes;
     // Credentials are sealed with the server key; without one they cannot be stored.
-    const std::optional<fwhub::SecretBox> secrets =
-        config.fleet.secret_key.empty() ? std::nullopt : std::optional<fwhub::SecretBox>(config.fleet.secret_key);
+    const auto secrets = fwhub::SecretBox::from_setting(config.fleet.secret_key);
     // Checked at start-up: a malformed custom_images setting stops the API with its reason.
-    fwhub::domain::firmware::parse_custom_image_types(config.fleet.custom_images.empty() ? "[]"
-                                                                                         : config.fleet.custom_images);
+    fwhub::domain::firmware::parse_custom_image_types(config.fleet.custom_images);
     spdlog::info("fwhub-api listening on {}", config.api.listen);
     const fwhub::SteadyClock clock;
     // Shared by the threads of a worker process (each forked worker has its own copy).

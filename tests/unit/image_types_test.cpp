@@ -220,6 +220,7 @@ BOOST_AUTO_TEST_CASE(custom_image_types_are_read) {
   BOOST_TEST(entries[0].boards == (Boards{"Custom WAP-1200", "custom,wap-1200"}), boost::test_tools::per_element());
   BOOST_TEST(entries[1].boards.empty());
   BOOST_TEST(parse_custom_image_types("[]").empty());
+  BOOST_TEST(parse_custom_image_types("").empty());  // the setting's default: none
 }
 
 BOOST_AUTO_TEST_CASE(malformed_custom_image_types_are_rejected_naming_the_entry) {

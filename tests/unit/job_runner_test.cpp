@@ -127,3 +127,23 @@ BOOST_FIXTURE_TEST_CASE(a_deferred_job_waits_without_using_an_attempt, Fixture) 
   BOOST_TEST(store.outcomes.at(7).state == "defer");
   BOOST_TEST(store.outcomes.at(7).delay.count() == 180'000);
 }
+
+BOOST_FIXTURE_TEST_CASE(payload_strings_are_read_or_the_job_fails_saying_which, Fixture) {
+  std::string seen;
+  kind([&seen](JobContext& context) {
+    seen = context.payload_string("request_hash");
+    return Status::ok();
+  });
+  domain::Job job;
+  job.id = 7;
+  job.kind = "test";
+  job.attempts = 1;
+  job.max_attempts = 3;
+  job.payload = R"({"request_hash":"abc"})";
+  JobRunner(registry, random).run(job, store, "owner", stopping);
+  BOOST_TEST(seen == "abc");
+  job.payload = R"({"request_hash":7})";
+  BOOST_TEST(static_cast<int>(JobRunner(registry, random).run(job, store, "owner", stopping)) ==
+             static_cast<int>(JobOutcome::kFailed));
+  BOOST_TEST(store.outcomes.at(7).error == "test job without request_hash");
+}

@@ -36,3 +36,11 @@ BOOST_AUTO_TEST_CASE(password_hashes_are_argon2id_and_verify) {
   BOOST_TEST(fwhub::hash_password("correct horse") != hash);  // salted
   BOOST_TEST(!fwhub::verify_password(fwhub::decoy_password_hash(), ""));
 }
+
+BOOST_AUTO_TEST_CASE(an_empty_setting_means_no_key) {
+  BOOST_TEST(!fwhub::SecretBox::from_setting("").has_value());
+  const auto box = fwhub::SecretBox::from_setting(std::string(64, 'b'));
+  BOOST_REQUIRE(box.has_value());
+  BOOST_TEST(box->open(box->seal("x")) == "x");
+  BOOST_CHECK_THROW((void)fwhub::SecretBox::from_setting("short"), fwhub::Error);
+}

@@ -50,6 +50,10 @@ std::string SecretBox::open(std::string_view sealed) const {
   return out;
 }
 
+std::optional<SecretBox> SecretBox::from_setting(std::string_view hex_key) {
+  return hex_key.empty() ? std::nullopt : std::optional<SecretBox>(hex_key);
+}
+
 std::string SecretBox::generate_key_hex() {
   return random_hex(crypto_secretbox_KEYBYTES);
 }

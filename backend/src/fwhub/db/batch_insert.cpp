@@ -4,16 +4,20 @@
 #include <algorithm>
 
 namespace fwhub::db {
+
+std::string placeholders(std::size_t count) {
+  std::string text;
+  for (std::size_t i = 0; i < count; ++i) {
+    text += i == 0 ? "?" : ",?";
+  }
+  return text;
+}
 namespace {
 
 constexpr std::size_t kRowsPerStatement = 500;
 
 std::string statement_text(const std::string& head, std::size_t columns, std::size_t rows) {
-  std::string group = "(";
-  for (std::size_t c = 0; c < columns; ++c) {
-    group += c == 0 ? "?" : ",?";
-  }
-  group += ")";
+  const std::string group = "(" + placeholders(columns) + ")";
   std::string text = head + " VALUES ";
   for (std::size_t r = 0; r < rows; ++r) {
     text += r == 0 ? group : "," + group;

@@ -81,11 +81,7 @@ std::string not_in(const char* column, std::size_t count) {
   if (count == 0) {
     return "TRUE";
   }
-  std::string text = std::string(column) + " NOT IN (";
-  for (std::size_t i = 0; i < count; ++i) {
-    text += i == 0 ? "?" : ",?";
-  }
-  return text + ")";
+  return std::string(column) + " NOT IN (" + placeholders(count) + ")";
 }
 
 }  // namespace
@@ -320,11 +316,7 @@ std::set<std::string> CatalogRepository::known_packages(const std::string& versi
   if (names.empty()) {
     return known;
   }
-  std::string in = "(";
-  for (std::size_t i = 0; i < names.size(); ++i) {
-    in += i == 0 ? "?" : ",?";
-  }
-  in += ")";
+  const std::string in = "(" + placeholders(names.size()) + ")";
   with_connection(connection_, [&](Connection& c) {
     auto select = c.prepare(std::string(kKnownPackages) + in);
     select->setString(1, version);

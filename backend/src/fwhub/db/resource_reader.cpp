@@ -4,6 +4,8 @@
 
 #include <cppconn/resultset.h>
 
+#include "fwhub/db/batch_insert.hpp"
+
 namespace fwhub::db {
 namespace {
 
@@ -11,14 +13,6 @@ using domain::fleet::FieldType;
 using domain::fleet::ListQuery;
 using domain::fleet::Record;
 using domain::fleet::ResourceSpec;
-
-std::string placeholders(std::size_t count) {
-  std::string text;
-  for (std::size_t i = 0; i < count; ++i) {
-    text += i == 0 ? "?" : ", ?";
-  }
-  return text;
-}
 
 std::string replace_orgs(std::string text, const std::string& with) {
   const auto at = text.find("{orgs}");

@@ -3,7 +3,6 @@
 // deadline, then the images moved into the store in one rename and the result recorded.
 #include "fwhub/scheduler/build_job.hpp"
 
-#include <rapidjson/document.h>
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
@@ -69,13 +68,7 @@ class BuildRun {
   BuildRun(const Config& config, JobContext& context) : config_(config), context_(context) {}
 
   Status run() {
-    rapidjson::Document payload;
-    payload.Parse(context_.job().payload.c_str());
-    if (payload.HasParseError() || !payload.IsObject() || !payload.HasMember("request_hash") ||
-        !payload["request_hash"].IsString()) {
-      return {Code::kInvalidArgument, "build job without request_hash"};
-    }
-    hash_ = payload["request_hash"].GetString();
+    hash_ = context_.payload_string("request_hash");
     db::Connection connection(config_.database);
     db::BuildRepository builds(connection);
     const auto record = builds.find(hash_);

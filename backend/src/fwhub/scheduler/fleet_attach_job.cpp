@@ -93,8 +93,7 @@ Status attach(const Config& config, const std::string& hash) {
   db::CatalogRepository catalog(connection);
   db::BuildRepository builds(connection);
   sys::FirmwareFolder files(fs::path(config.paths.state_dir) / "firmware");
-  service::ImageBoards boards(domain::firmware::parse_custom_image_types(
-                                  config.fleet.custom_images.empty() ? "[]" : config.fleet.custom_images),
+  service::ImageBoards boards(domain::firmware::parse_custom_image_types(config.fleet.custom_images),
                               [&catalog](const std::string& target) { return catalog.profiles_of_target(target); });
   service::FleetService fleet(store, accounts, files, boards, nullptr);
   domain::fleet::Principal system;
@@ -145,15 +144,7 @@ JobKind make_fleet_attach_job(const Config& config) {
   kind.name = kFleetAttachKind;
   kind.max_attempts = 5;
   kind.backoff = {std::chrono::seconds(5), std::chrono::minutes(5), 2.0, 0.25};
-  kind.run = [&config](JobContext& context) {
-    rapidjson::Document payload;
-    payload.Parse(context.job().payload.c_str());
-    if (payload.HasParseError() || !payload.IsObject() || !payload.HasMember("request_hash") ||
-        !payload["request_hash"].IsString()) {
-      return Status(Code::kInvalidArgument, "fleet_attach job without request_hash");
-    }
-    return attach(config, payload["request_hash"].GetString());
-  };
+  kind.run = [&config](JobContext& context) { return attach(config, context.payload_string("request_hash")); };
   return kind;
 }
 

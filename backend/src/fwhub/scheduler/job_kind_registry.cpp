@@ -1,7 +1,18 @@
-// Job kind table and the job context's durable steps.
+// Job kind table, and the job context's payload and durable steps.
 #include "fwhub/scheduler/job_kind_registry.hpp"
 
+#include <rapidjson/document.h>
+
 namespace fwhub::scheduler {
+
+std::string JobContext::payload_string(const char* key) const {
+  rapidjson::Document payload;
+  payload.Parse(job_.payload.c_str(), job_.payload.size());
+  if (payload.HasParseError() || !payload.IsObject() || !payload.HasMember(key) || !payload[key].IsString()) {
+    throw Error(Code::kInvalidArgument, job_.kind + " job without " + key);
+  }
+  return {payload[key].GetString(), payload[key].GetStringLength()};
+}
 
 Status JobContext::record_step(const std::string& step, const std::string& step_data) {
   if (!store_.record_step(job_.id, owner_, step, step_data)) {

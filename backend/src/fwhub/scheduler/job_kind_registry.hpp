@@ -21,6 +21,9 @@ class JobContext {
       : job_(job), store_(store), owner_(std::move(owner)), stopping_(stopping) {}
 
   [[nodiscard]] const domain::Job& job() const { return job_; }
+  // The string member `key` of the job's JSON payload; Error kInvalidArgument ("<kind> job
+  // without <key>") when the payload is not an object holding it.
+  [[nodiscard]] std::string payload_string(const char* key) const;
   [[nodiscard]] domain::JobStore& store() { return store_; }
   // Records a durable step; kAborted when the lease was lost (stop working on the job then).
   Status record_step(const std::string& step, const std::string& step_data);

@@ -1,8 +1,6 @@
 // Composition of the upgrade engine with MariaDB, libssh and the server key for one job run.
 #include "fwhub/scheduler/upgrade_job.hpp"
 
-#include <rapidjson/document.h>
-
 #include <filesystem>
 
 #include "fwhub/db/upgrade_repository.hpp"
@@ -20,20 +18,14 @@ JobKind make_upgrade_job(const Config& config) {
   kind.backoff = {std::chrono::seconds(config.upgrade.retry_backoff_seconds),
                   std::chrono::seconds(config.upgrade.retry_backoff_max_seconds), 2.0, 0.25};
   kind.run = [&config](JobContext& context) -> Status {
-    rapidjson::Document payload;
-    payload.Parse(context.job().payload.c_str());
-    if (payload.HasParseError() || !payload.IsObject() || !payload.HasMember("operation_id") ||
-        !payload["operation_id"].IsString()) {
-      return {Code::kInvalidArgument, "upgrade job without operation_id"};
-    }
+    const std::string operation_id = context.payload_string("operation_id");
     db::Connection connection(config.database);
     db::UpgradeRepository store(connection, std::filesystem::path(config.paths.state_dir) / "firmware");
     sys::SshConnector connector;
-    const std::optional<SecretBox> secrets =
-        config.fleet.secret_key.empty() ? std::nullopt : std::optional<SecretBox>(config.fleet.secret_key);
+    const auto secrets = SecretBox::from_setting(config.fleet.secret_key);
     service::UpgradeEngine engine(store, connector, config.upgrade, secrets ? &*secrets : nullptr);
     const domain::Job& job = context.job();
-    const auto wait = engine.run(payload["operation_id"].GetString(), job.attempts >= job.max_attempts);
+    const auto wait = engine.run(operation_id, job.attempts >= job.max_attempts);
     if (wait) {
       context.defer(*wait);
     }
@@ -47,19 +39,12 @@ JobKind make_device_refresh_job(const Config& config) {
   kind.name = "device_refresh";
   kind.max_attempts = 1;
   kind.run = [&config](JobContext& context) -> Status {
-    rapidjson::Document payload;
-    payload.Parse(context.job().payload.c_str());
-    if (payload.HasParseError() || !payload.IsObject() || !payload.HasMember("device_id") ||
-        !payload["device_id"].IsString()) {
-      return {Code::kInvalidArgument, "device_refresh job without device_id"};
-    }
+    const std::string device_id = context.payload_string("device_id");
     db::Connection connection(config.database);
     db::UpgradeRepository store(connection, std::filesystem::path(config.paths.state_dir) / "firmware");
     sys::SshConnector connector;
-    const std::optional<SecretBox> secrets =
-        config.fleet.secret_key.empty() ? std::nullopt : std::optional<SecretBox>(config.fleet.secret_key);
-    service::DeviceRefresh(store, connector, config.upgrade, secrets ? &*secrets : nullptr)
-        .refresh(payload["device_id"].GetString());
+    const auto secrets = SecretBox::from_setting(config.fleet.secret_key);
+    service::DeviceRefresh(store, connector, config.upgrade, secrets ? &*secrets : nullptr).refresh(device_id);
     return Status::ok();
   };
   return kind;

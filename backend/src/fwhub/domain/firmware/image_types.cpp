@@ -404,6 +404,9 @@ std::vector<ImageType> image_types_from_profiles_json(std::string_view profiles_
 }
 
 std::vector<ImageType> parse_custom_image_types(std::string_view json) {
+  if (json.empty()) {
+    return {};
+  }
   const std::string document = "custom_images";
   const auto parsed = parse_json(json, document);
   if (!parsed.IsArray()) {

@@ -35,8 +35,8 @@ const std::vector<ImageType>& builtin_image_types();
 std::vector<ImageType> image_types_from_profiles_json(std::string_view profiles_json);
 
 // The custom_images setting: [["type", {"label": "...", "boards": ["..."]}], ...] (the form of
-// upstream's OPENWISP_CUSTOM_OPENWRT_IMAGES). Throws Error(kInvalidArgument) naming the entry and
-// what is wrong with it.
+// upstream's OPENWISP_CUSTOM_OPENWRT_IMAGES); "" (the setting's default) is none. Throws
+// Error(kInvalidArgument) naming the entry and what is wrong with it.
 std::vector<ImageType> parse_custom_image_types(std::string_view json);
 
 // Whether a device fits an image type: its board_name (/tmp/sysinfo/board_name) is one of the
