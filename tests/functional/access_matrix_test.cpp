@@ -11,25 +11,17 @@
 #include <vector>
 
 #include "fwhub/common/random.hpp"
+#include "support/fleet_calls.hpp"
 #include "support/stack_client.hpp"
 
+using fwhub::testing::admin_line;
 using fwhub::testing::Stack;
+using fwhub::testing::str;
 
 namespace {
 
 enum Who { kAnonymous, kOperator, kAdmin, kOtherAdmin, kSuperuser };
 const std::vector<std::string> kWhoNames = {"anonymous", "operator", "admin", "other admin", "superuser"};
-
-std::string str(const rapidjson::Value& value) {
-  return value.IsString() ? std::string(value.GetString(), value.GetStringLength()) : "";
-}
-
-std::string admin_line(const std::string& args, const std::string& password = "") {
-  ::setenv("FWHUB_PASSWORD", password.c_str(), 1);
-  const auto [status, output] = Stack().admin(args);
-  BOOST_REQUIRE_MESSAGE(status == 0, args << ": " << output);
-  return output.substr(0, output.find('\n'));
-}
 
 // Tokens of the five roles ("" for anonymous) over two fresh organizations A and B.
 struct People {

@@ -17,22 +17,15 @@
 #include <thread>
 
 #include "fwhub/common/random.hpp"
+#include "support/fleet_calls.hpp"
 #include "support/stack_client.hpp"
 
+using fwhub::testing::admin_line;
+using fwhub::testing::json;
 using fwhub::testing::Stack;
+using fwhub::testing::str;
 
 namespace {
-
-rapidjson::Document json(const std::string& body) {
-  rapidjson::Document document;
-  document.Parse(body.c_str());
-  BOOST_REQUIRE_MESSAGE(!document.HasParseError(), "not JSON: " << body);
-  return document;
-}
-
-std::string str(const rapidjson::Value& value) {
-  return value.IsString() ? std::string(value.GetString(), value.GetStringLength()) : "";
-}
 
 // A user's view of the API: bearer token, or session cookie with its CSRF token.
 class Api {
@@ -113,19 +106,11 @@ struct Tenant {
   std::string op;
 };
 
-// Runs fwhub-admin; `password` reaches create-user through FWHUB_PASSWORD.
-std::string admin_output(const std::string& args, const std::string& password = "") {
-  ::setenv("FWHUB_PASSWORD", password.c_str(), 1);
-  const auto [status, output] = Stack().admin(args);
-  BOOST_REQUIRE_MESSAGE(status == 0, args << ": " << output);
-  return output;
-}
-
 std::string root_token() {
   static const std::string token = [] {
     const std::string name = "root" + fwhub::random_hex(4);
-    admin_output("create-user " + name + " --superuser", "rootpassword1");
-    std::string out = admin_output("create-token " + name + " tests");
+    admin_line("create-user " + name + " --superuser", "rootpassword1");
+    std::string out = admin_line("create-token " + name + " tests");
     return out.substr(0, out.find('\n'));
   }();
   return token;
@@ -134,12 +119,12 @@ std::string root_token() {
 Tenant make_tenant() {
   Tenant t;
   t.slug = "org" + fwhub::random_hex(4);
-  const std::string out = admin_output("create-organization " + t.slug + " " + t.slug);
+  const std::string out = admin_line("create-organization " + t.slug + " " + t.slug);
   t.id = out.substr(out.rfind(' ') + 1, 36);
   t.admin = t.slug + "-admin";
   t.op = t.slug + "-op";
-  admin_output("create-user " + t.admin + " --organization " + t.slug + " --role admin", "adminpassword");
-  admin_output("create-user " + t.op + " --organization " + t.slug + " --role operator", "operatorpass");
+  admin_line("create-user " + t.admin + " --organization " + t.slug + " --role admin", "adminpassword");
+  admin_line("create-user " + t.op + " --organization " + t.slug + " --role operator", "operatorpass");
   return t;
 }
 
@@ -391,7 +376,7 @@ BOOST_AUTO_TEST_CASE(uploads_exactly_at_the_limit_pass_and_interrupted_ones_leav
   BOOST_TEST(at_limit->status == 400);
   BOOST_TEST(json(at_limit->body)["errors"].HasMember("file"));
   // A client that goes away in the middle of the body: no file, no row.
-  const std::string token = admin_output("create-token " + t.admin + " interrupted");
+  const std::string token = admin_line("create-token " + t.admin + " interrupted");
   const std::string url = std::getenv("FWHUB_TEST_URL");
   const int port = std::stoi(url.substr(url.rfind(':') + 1));
   const int fd = ::socket(AF_INET, SOCK_STREAM, 0);

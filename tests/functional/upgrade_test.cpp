@@ -15,22 +15,15 @@
 #include <signal.h>
 
 #include "fwhub/common/random.hpp"
+#include "support/fleet_calls.hpp"
 #include "support/stack_client.hpp"
 
+using fwhub::testing::admin_line;
+using fwhub::testing::json;
 using fwhub::testing::Stack;
+using fwhub::testing::str;
 
 namespace {
-
-rapidjson::Document json(const std::string& body) {
-  rapidjson::Document document;
-  document.Parse(body.c_str());
-  BOOST_REQUIRE_MESSAGE(!document.HasParseError(), "not JSON: " << body);
-  return document;
-}
-
-std::string str(const rapidjson::Value& value) {
-  return value.IsString() ? std::string(value.GetString(), value.GetStringLength()) : "";
-}
 
 const std::string kUpgrader = "/api/v1/firmware-upgrader/";
 const std::string kNewRevision = "r24012-d8dd03c46f";
@@ -99,13 +92,10 @@ struct Fleet {
 
   Fleet() {
     const std::string slug = "up" + fwhub::random_hex(4);
-    const auto org = Stack().admin("create-organization " + slug + " " + slug);
-    BOOST_REQUIRE(org.first == 0);
-    ::setenv("FWHUB_PASSWORD", "adminpassword", 1);
-    BOOST_REQUIRE(Stack().admin("create-user " + slug + "-admin --organization " + slug + " --role admin").first == 0);
-    const auto token = Stack().admin("create-token " + slug + "-admin tests");
-    BOOST_REQUIRE(token.first == 0);
-    auth = {{"Authorization", "Bearer " + token.second.substr(0, token.second.find('\n'))}};
+    admin_line("create-organization " + slug + " " + slug);
+    admin_line("create-user " + slug + "-admin --organization " + slug + " --role admin", "adminpassword");
+    const std::string token = admin_line("create-token " + slug + "-admin tests");
+    auth = {{"Authorization", "Bearer " + token}};
     BOOST_REQUIRE(post("/api/v1/credentials/",
                        R"({"name":"root","username":"root","password":")" + kDevicePassword + R"(","auto_add":true})")
                       ->status == 201);

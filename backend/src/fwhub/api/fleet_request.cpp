@@ -155,10 +155,14 @@ domain::fleet::Input read_input(const Request& request, bool partial) {
   return {std::move(values), partial};
 }
 
-domain::fleet::ListQuery scope_of(const domain::fleet::Principal& who) {
+domain::fleet::ListQuery scope_of(const domain::fleet::Principal& who, const std::string& condition,
+                                  const std::string& value) {
   domain::fleet::ListQuery query;
   query.all_organizations = who.superuser;
   query.organization_ids = who.organization_ids();
+  if (!condition.empty()) {
+    query.fixed.emplace_back(condition, value);
+  }
   return query;
 }
 

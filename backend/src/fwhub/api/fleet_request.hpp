@@ -31,8 +31,10 @@ domain::fleet::Input read_input(const Request& request, bool partial);
 // scoped to what `who` may see. Unknown filter values or orderings are 400.
 domain::fleet::ListQuery list_query(const domain::fleet::ResourceSpec& spec, const Request& request,
                                     const domain::fleet::Principal& who);
-// The scope alone (for single objects).
-domain::fleet::ListQuery scope_of(const domain::fleet::Principal& who);
+// The scope alone (for single objects), optionally narrowed by one condition of the object's
+// parent ("i.build_id = ?" and the build's id).
+domain::fleet::ListQuery scope_of(const domain::fleet::Principal& who, const std::string& condition = "",
+                                  const std::string& value = "");
 
 void write_record(JsonWriter& w, const domain::fleet::ResourceSpec& spec, const domain::fleet::Record& record);
 

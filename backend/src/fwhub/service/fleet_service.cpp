@@ -15,6 +15,7 @@
 namespace fwhub::service {
 namespace {
 
+using domain::fleet::Input;
 using domain::fleet::Role;
 using domain::fleet::Values;
 
@@ -70,6 +71,30 @@ bool valid_slug(const std::string& slug) {
 bool valid_address(const std::string& address) {
   static const std::regex kAddress("^[A-Za-z0-9.:_-]{1,64}$");
   return std::regex_match(address, kAddress);
+}
+
+// The fields a device's create and update share: name, model, board, os, address, port,
+// group, location, deactivated.
+void device_fields(Input& input, Values& values) {
+  put(values, "name", input.text("name", 64, true));
+  put(values, "model", input.text("model", 128, false, true));
+  put(values, "board_name", input.text("board_name", 128, false, true));
+  put(values, "os", input.text("os", 128, false, true));
+  const auto address = input.text("management_ip", 64, false, true);
+  if (address && !address->empty() && !valid_address(*address)) {
+    input.errors().add("management_ip", "Enter a valid IP address or host name.");
+  }
+  put(values, "management_ip", address);
+  put_int(values, "ssh_port", input.integer("ssh_port", 1, 65535));
+  put(values, "group_name", input.text("group", 64, false, true));
+  put(values, "location", input.text("location", 128, false, true));
+  put_flag(values, "deactivated", input.boolean("deactivated"));
+}
+
+void check_private_key(Input& input, const std::optional<std::string>& key) {
+  if (key && (key->find("-----BEGIN ") != 0 || key->find("PRIVATE KEY-----") == std::string::npos)) {
+    input.errors().add("private_key", "Not a private key in PEM or OpenSSH format.");
+  }
 }
 
 }  // namespace
@@ -407,20 +432,8 @@ std::string FleetService::image_download(const Principal& who, const std::string
 
 std::string FleetService::create_device(const Principal& who, Input input) {
   const auto organization = organization_field(who, input, false);
-  const auto name = input.text("name", 64, true);
-  Values values{{"organization_id", organization}, {"name", name}};
-  put(values, "model", input.text("model", 128, false, true));
-  put(values, "board_name", input.text("board_name", 128, false, true));
-  put(values, "os", input.text("os", 128, false, true));
-  const auto address = input.text("management_ip", 64, false, true);
-  if (address && !address->empty() && !valid_address(*address)) {
-    input.errors().add("management_ip", "Enter a valid IP address or host name.");
-  }
-  put(values, "management_ip", address);
-  put_int(values, "ssh_port", input.integer("ssh_port", 1, 65535));
-  put(values, "group_name", input.text("group", 64, false, true));
-  put(values, "location", input.text("location", 128, false, true));
-  put_flag(values, "deactivated", input.boolean("deactivated"));
+  Values values{{"organization_id", organization}};
+  device_fields(input, values);
   input.check();
   std::string id = random_uuid();
   store_.insert(Table::kDevice, id, values);
@@ -431,19 +444,7 @@ std::string FleetService::create_device(const Principal& who, Input input) {
 void FleetService::update_device(const Principal& who, const std::string& id, Input input) {
   changeable(who, Table::kDevice, id);
   Values values;
-  put(values, "name", input.text("name", 64, true));
-  put(values, "model", input.text("model", 128, false, true));
-  put(values, "board_name", input.text("board_name", 128, false, true));
-  put(values, "os", input.text("os", 128, false, true));
-  const auto address = input.text("management_ip", 64, false, true);
-  if (address && !address->empty() && !valid_address(*address)) {
-    input.errors().add("management_ip", "Enter a valid IP address or host name.");
-  }
-  put(values, "management_ip", address);
-  put_int(values, "ssh_port", input.integer("ssh_port", 1, 65535));
-  put(values, "group_name", input.text("group", 64, false, true));
-  put(values, "location", input.text("location", 128, false, true));
-  put_flag(values, "deactivated", input.boolean("deactivated"));
+  device_fields(input, values);
   if (input.has("host_key")) {  // only reset: the next connection pins the key it finds
     const auto key = input.nullable_text("host_key", 4096);
     if (key && *key) {
@@ -477,9 +478,7 @@ std::string FleetService::create_credentials(const Principal& who, Input input) 
   if (password.has_value() == key.has_value()) {
     input.errors().add("password", "Give either a password or a private key.");
   }
-  if (key && (key->find("-----BEGIN ") != 0 || key->find("PRIVATE KEY-----") == std::string::npos)) {
-    input.errors().add("private_key", "Not a private key in PEM or OpenSSH format.");
-  }
+  check_private_key(input, key);
   input.check();
   std::string id = random_uuid();
   store_.insert(Table::kCredentials, id,
@@ -509,9 +508,7 @@ void FleetService::update_credentials(const Principal& who, const std::string& i
   if (password && key) {
     input.errors().add("password", "Give either a password or a private key.");
   }
-  if (key && (key->find("-----BEGIN ") != 0 || key->find("PRIVATE KEY-----") == std::string::npos)) {
-    input.errors().add("private_key", "Not a private key in PEM or OpenSSH format.");
-  }
+  check_private_key(input, key);
   if ((password || key) && secrets_ == nullptr) {
     throw Error(Code::kFailedPrecondition, "credentials cannot be stored: fleet.secret_key is not configured");
   }

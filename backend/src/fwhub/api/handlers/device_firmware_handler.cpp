@@ -60,12 +60,6 @@ Response set_firmware(const Request& request, Context& context, bool partial) {
   return response;
 }
 
-domain::fleet::ListQuery of_device(const domain::fleet::Principal& who, const std::string& device_id) {
-  auto scope = scope_of(who);
-  scope.fixed.emplace_back("dc.device_id = ?", device_id);
-  return scope;
-}
-
 }  // namespace
 
 Response handle_device_firmware_get(const Request& request, Context& context) {
@@ -92,13 +86,14 @@ Response handle_connection_create(const Request& request, Context& context) {
   const auto who = authenticate(request, context);
   const std::string id =
       context.fleet_services().fleet.create_connection(who, request.param("id"), read_input(request, false));
-  return record_response(context, domain::fleet::connection_resource(), id, of_device(who, request.param("id")), 201);
+  return record_response(context, domain::fleet::connection_resource(), id,
+                         scope_of(who, "dc.device_id = ?", request.param("id")), 201);
 }
 
 Response handle_connection_get(const Request& request, Context& context) {
   const auto who = authenticate(request, context);
   return record_response(context, domain::fleet::connection_resource(), request.param("connection"),
-                         of_device(who, request.param("id")));
+                         scope_of(who, "dc.device_id = ?", request.param("id")));
 }
 
 Response handle_connection_patch(const Request& request, Context& context) {
@@ -106,7 +101,7 @@ Response handle_connection_patch(const Request& request, Context& context) {
   context.fleet_services().fleet.update_connection(who, request.param("id"), request.param("connection"),
                                                    read_input(request, true));
   return record_response(context, domain::fleet::connection_resource(), request.param("connection"),
-                         of_device(who, request.param("id")));
+                         scope_of(who, "dc.device_id = ?", request.param("id")));
 }
 
 Response handle_connection_delete(const Request& request, Context& context) {

@@ -5,17 +5,7 @@
 #include "fwhub/api/image_upload.hpp"
 
 namespace fwhub::api {
-namespace {
-
 using domain::fleet::Table;
-
-domain::fleet::ListQuery in_build(const domain::fleet::Principal& who, const std::string& build_id) {
-  auto scope = scope_of(who);
-  scope.fixed.emplace_back("i.build_id = ?", build_id);
-  return scope;
-}
-
-}  // namespace
 
 Response handle_image_list(const Request& request, Context& context) {
   const auto who = authenticate(request, context);
@@ -42,13 +32,13 @@ Response handle_image_upload(const Request& request, Context& context) {
     throw;
   }
   const std::string id = fleet.fleet.add_image(who, build_id, std::move(upload));
-  return record_response(context, domain::fleet::image_resource(), id, in_build(who, build_id), 201);
+  return record_response(context, domain::fleet::image_resource(), id, scope_of(who, "i.build_id = ?", build_id), 201);
 }
 
 Response handle_image_get(const Request& request, Context& context) {
   const auto who = authenticate(request, context);
   return record_response(context, domain::fleet::image_resource(), request.param("id"),
-                         in_build(who, request.param("build")));
+                         scope_of(who, "i.build_id = ?", request.param("build")));
 }
 
 Response handle_image_delete(const Request& request, Context& context) {
