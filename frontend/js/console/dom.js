@@ -36,7 +36,9 @@ export function field(name, label, { kind = 'text', value = '', options = [], hi
   } else input = el('input', { id, name, type: kind, 'aria-describedby': described, required, ...attrs });
   // Defaults (not only values), so that a form's reset() returns to them.
   if (kind === 'checkbox') input.defaultChecked = Boolean(value);
-  else if (kind === 'select') input.value = value ?? '';
+  else if (kind === 'select') {
+    if (value !== '' && value !== null && value !== undefined) input.value = value;
+  }
   else if (kind !== 'file') input.defaultValue = value ?? '';
   const wrapper = el('div', { className: kind === 'checkbox' ? 'field check' : 'field', 'data-field': name });
   const labelNode = el('label', { for: id, text: label });
@@ -169,13 +171,16 @@ export function notify(text, kind = 'ok') {
   box.hidden = !text;
 }
 
-/** Replaces the main content and moves focus to its heading (navigation for screen readers). */
+/**
+ * Replaces the main content and, after navigation (not on the first load of the page), moves
+ * the focus to its heading, so that screen readers announce the new page.
+ */
 export function render(title, ...content) {
   const main = $('main');
   const heading = el('h1', { id: 'page-title', tabindex: '-1', text: title });
   main.replaceChildren(heading, ...content);
   document.title = `${title} · fwhub console`;
-  heading.focus();
+  if (document.body.dataset.ready === 'true') heading.focus();
   return main;
 }
 

@@ -84,6 +84,7 @@ export function listTable(options) {
       pager.querySelector('.page-of').textContent = `Page ${state.page} of ${pages}`;
       previous.disabled = state.page <= 1;
       next.disabled = state.page >= pages;
+      pager.hidden = pages <= 1 && state.page_size === PAGE_SIZES[0];
       status.textContent = `${page.count} ${page.count === 1 ? 'item' : 'items'}`;
     } catch (problem) {
       error.textContent = problem.message;

@@ -207,7 +207,7 @@ function historySection(ctx, device) {
 
 export async function deviceView(ctx) {
   const device = await get(`${API}/devices/${encodeURIComponent(ctx.route.params.id)}/`);
-  const credentials = ctx.canAdmin ? await getAll(`${API}/credentials/`, `organization=${encodeURIComponent(ctx.organization.slug)}`) : [];
+  const credentials = await getAll(`${API}/credentials/`, `organization=${encodeURIComponent(ctx.organization.slug)}`);
   const info = el('div', { id: 'device-info' }, deviceInfo(device));
   const actions = el('div', { className: 'actions' });
   let refreshPoll = null;
