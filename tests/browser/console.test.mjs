@@ -358,7 +358,7 @@ describe('operator console', () => {
     await page.context().close();
   });
 
-  test('cancel a batch: running upgrades finish, the rest are cancelled', { skip: needsBatchApi }, async () => {
+  test('pause and resume a batch, cancel one device, then cancel the batch: running upgrades finish, the rest are cancelled', { skip: needsBatchApi }, async () => {
     const page = await newPage();
     await signIn(page, alpha);
     const api = await sessionApi(page);
@@ -379,6 +379,26 @@ describe('operator console', () => {
     await page.click('#wizard-next');
     await page.click('#confirm-ok');
     await page.waitForFunction(() => location.hash.startsWith('#/batches/'));
+    const counter = (status) => page.$eval(`#batch-counters dd[data-status="${status}"]`, (dd) => Number(dd.textContent));
+    // Pause: no new upgrade starts; the queued ones wait.
+    await page.waitForSelector('#batch-pause:not([hidden])');
+    await page.click('#batch-pause');
+    await page.waitForFunction(() => /Paused/.test(document.querySelector('#batch-status').textContent));
+    await page.waitForSelector('#batch-resume:not([hidden])');
+    assert.equal(await page.isHidden('#batch-pause'), true);
+    await page.waitForFunction(() => document.querySelector('#batch-counters dd[data-status="in-progress"]').textContent === '0', null, { timeout: 60000 });
+    const waiting = await counter('queued');
+    assert.ok(waiting >= 15, `devices wait while paused (${waiting} queued)`);
+    // Cancel one waiting device from its row.
+    await page.click('button[aria-label="Cancel the upgrade of a-sim-020"]');
+    await page.waitForSelector('#confirm[open]');
+    await page.click('#confirm-ok');
+    await page.waitForSelector('#batch-operations tr[data-status="cancelled"]:has-text("a-sim-020")');
+    assert.equal(await counter('cancelled'), 1);
+    assert.equal(await counter('queued'), waiting - 1);
+    // Resume, then cancel the rest.
+    await page.click('#batch-resume');
+    await page.waitForFunction(() => /In progress/.test(document.querySelector('#batch-status').textContent));
     await page.waitForSelector('#batch-cancel:not([hidden])');
     await page.click('#batch-cancel');
     await page.waitForSelector('#confirm[open]');

@@ -66,7 +66,7 @@ test('the start request carries only what was chosen', () => {
   assert.equal(full.first_wave_percent, 10);
   assert.equal(full.scheduled_at, new Date('2026-11-25T10:00').toISOString().replace('.000Z', 'Z'));
   assert.equal(startRequest({ first_wave: 3.4, first_wave_unit: 'devices' }).first_wave, 3);
-  assert.equal(startRequest({ max_failure_rate: 0 }).max_failure_rate, 0, 'zero is a real threshold');
+  assert.equal(startRequest({ max_failure_rate: 0 }).max_failure_rate, 0, 'a typed zero is sent as it is');
   assert.equal(startRequest({ max_parallel: 0 }).max_parallel, undefined);
   assert.equal(isoFromLocal('not a date'), undefined);
   assert.equal(stepOfField('group'), 1);
