@@ -9,6 +9,7 @@
 #include "fwhub/common/cli.hpp"
 #include "fwhub/common/log.hpp"
 #include "fwhub/db/account_repository.hpp"
+#include "fwhub/db/batch_repository.hpp"
 #include "fwhub/db/build_repository.hpp"
 #include "fwhub/db/catalog_repository.hpp"
 #include "fwhub/db/connection.hpp"
@@ -38,7 +39,9 @@ class ApiThread final : public fwhub::api::ThreadServices {
         fleet_(fleet_store_, accounts_, firmware_files_, image_boards_, secrets),
         catalog_builds_(fleet_, builds_, fleet_store_, config_),
         upgrade_store_(connection_, std::filesystem::path(config.paths.state_dir) / "firmware"),
-        upgrades_(fleet_, upgrade_store_, config.upgrade) {}
+        upgrades_(fleet_, upgrade_store_, config.upgrade),
+        batch_store_(connection_, std::chrono::seconds(config.upgrade.dispatch_interval_seconds)),
+        batches_(fleet_, batch_store_, config.upgrade) {}
   fwhub::api::Context& context() override { return context_; }
 
  private:
@@ -58,7 +61,10 @@ class ApiThread final : public fwhub::api::ThreadServices {
   fwhub::service::CatalogBuildService catalog_builds_;
   fwhub::db::UpgradeRepository upgrade_store_;
   fwhub::service::UpgradeService upgrades_;
-  fwhub::api::FleetServices fleet_services_{auth_, fleet_, resources_, firmware_files_, catalog_builds_, upgrades_};
+  fwhub::db::BatchRepository batch_store_;
+  fwhub::service::BatchService batches_;
+  fwhub::api::FleetServices fleet_services_{auth_,           fleet_,    resources_, firmware_files_,
+                                            catalog_builds_, upgrades_, batches_};
   fwhub::api::Context context_{health_, catalog_, builds_, config_, &fleet_services_};
 };
 

@@ -8,6 +8,7 @@
 #include "fwhub/common/cli.hpp"
 #include "fwhub/common/log.hpp"
 #include "fwhub/db/job_repository.hpp"
+#include "fwhub/scheduler/batch_dispatch_job.hpp"
 #include "fwhub/scheduler/build_job.hpp"
 #include "fwhub/scheduler/catalog_sync_job.hpp"
 #include "fwhub/scheduler/cleanup_job.hpp"
@@ -46,6 +47,7 @@ int main(int argc, char** argv) {
     registry.add(fwhub::scheduler::make_fleet_attach_job(config));
     registry.add(fwhub::scheduler::make_upgrade_job(config));
     registry.add(fwhub::scheduler::make_device_refresh_job(config));
+    registry.add(fwhub::scheduler::make_batch_dispatch_job(config));
     fwhub::SystemRandom random;
     fwhub::scheduler::SchedulerOptions options;
     options.owner = config.scheduler.id.empty() ? fwhub::sys::process_identity() : config.scheduler.id;

@@ -11,6 +11,9 @@ RUN_PACKAGES=(build-essential cmake pkg-config ca-certificates curl python3 xz-u
   libboost-test-dev libtomlplusplus-dev libssl-dev libsodium-dev mariadb-server mariadb-client nginx signify-openbsd bubblewrap
   dropbear-bin busybox-static)
 TEST_PACKAGES=(wrk systemd clang-format clang-tidy nodejs chromium openssh-client sshpass)
+# scripts/fuzz: clang with libFuzzer and the sanitizer runtimes, and the libraries of the pure layers.
+FUZZ_PACKAGES=(clang libclang-rt-dev cmake make pkg-config libspdlog-dev libfmt-dev libssl-dev rapidjson-dev
+  libtomlplusplus-dev libsodium-dev)
 
 log() { printf '[fwhub] %s\n' "$*" >&2; }
 die() { log "error: $*"; exit 1; }
@@ -118,6 +121,9 @@ retry_backoff_seconds = 2
 retry_backoff_max_seconds = 10
 max_retries = ${STACK_UPGRADE_RETRIES:-2}
 ssh_connect_timeout_seconds = 3
+dispatch_interval_seconds = 2
+offline_retry_seconds = 2
+offline_retry_max_seconds = 10
 
 [log]
 level = "info"

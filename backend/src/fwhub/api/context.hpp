@@ -4,6 +4,7 @@
 #include "fwhub/common/config.hpp"
 #include "fwhub/domain/fleet/resource.hpp"
 #include "fwhub/service/auth_service.hpp"
+#include "fwhub/service/batch_service.hpp"
 #include "fwhub/service/build_service.hpp"
 #include "fwhub/service/catalog_build_service.hpp"
 #include "fwhub/service/catalog_queries.hpp"
@@ -21,6 +22,7 @@ struct FleetServices {
   domain::fleet::FirmwareFiles& files;
   service::CatalogBuildService& catalog_builds;
   service::UpgradeService& upgrades;
+  service::BatchService& batches;
 };
 
 // One per API thread; services share that thread's database connection.

@@ -2,6 +2,8 @@
 #include "fwhub/api/fleet_request.hpp"
 
 #include <rapidjson/document.h>
+#include <rapidjson/stringbuffer.h>
+#include <rapidjson/writer.h>
 #include <sodium.h>
 
 #include <charconv>
@@ -67,6 +69,9 @@ void write_value(JsonWriter& w, FieldType type, const std::optional<std::string>
       }
       return;
     }
+    case FieldType::kNumber:
+      w.RawValue(value->c_str(), value->size(), rapidjson::kNumberType);
+      return;
     case FieldType::kString:
     case FieldType::kTime:
       w.String(value->c_str(), static_cast<rapidjson::SizeType>(value->size()));
@@ -147,12 +152,27 @@ domain::fleet::Input read_input(const Request& request, bool partial) {
     } else if (v.IsInt64()) {
       value.kind = InputValue::Kind::kNumber;
       value.text = std::to_string(v.GetInt64());
+    } else if (v.IsNumber()) {
+      value.kind = InputValue::Kind::kNumber;
+      value.text = std::to_string(v.GetDouble());
     } else {
       value.kind = InputValue::Kind::kOther;
     }
     values[std::string(member.name.GetString(), member.name.GetStringLength())] = std::move(value);
   }
   return {std::move(values), partial};
+}
+
+std::string raw_member(const Request& request, const char* name) {
+  rapidjson::Document body;
+  body.Parse<rapidjson::kParseIterativeFlag>(request.body.c_str(), request.body.size());  // deep nesting is safe
+  if (body.HasParseError() || !body.IsObject() || !body.HasMember(name)) {
+    return "";
+  }
+  rapidjson::StringBuffer buffer;
+  rapidjson::Writer<rapidjson::StringBuffer> writer(buffer);
+  body[name].Accept(writer);
+  return {buffer.GetString(), buffer.GetSize()};
 }
 
 domain::fleet::ListQuery scope_of(const domain::fleet::Principal& who, const std::string& condition,
@@ -198,12 +218,20 @@ domain::fleet::ListQuery list_query(const domain::fleet::ResourceSpec& spec, con
   return query;
 }
 
-void write_record(JsonWriter& w, const domain::fleet::ResourceSpec& spec, const domain::fleet::Record& record) {
-  w.StartObject();
+void write_fields(JsonWriter& w, const domain::fleet::ResourceSpec& spec, const domain::fleet::Record& record,
+                  const char* skip) {
   for (std::size_t i = 0; i < spec.fields.size() && i < record.size(); ++i) {
+    if (skip != nullptr && std::string_view(spec.fields[i].name) == skip) {
+      continue;
+    }
     w.Key(spec.fields[i].name);
     write_value(w, spec.fields[i].type, record[i]);
   }
+}
+
+void write_record(JsonWriter& w, const domain::fleet::ResourceSpec& spec, const domain::fleet::Record& record) {
+  w.StartObject();
+  write_fields(w, spec, record);
   w.EndObject();
 }
 

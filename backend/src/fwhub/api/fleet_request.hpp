@@ -27,6 +27,10 @@ std::string cookie(const Request& request, const std::string& name);
 // The body as fields; 400 when it is not a JSON object. partial: PATCH.
 domain::fleet::Input read_input(const Request& request, bool partial);
 
+// The JSON text of one member of the body's object, e.g. "upgrade_options"; "" when absent or
+// when the body is not an object.
+std::string raw_member(const Request& request, const char* name);
+
 // page, page_size (default 10, at most 100), ordering, organization and the spec's filters,
 // scoped to what `who` may see. Unknown filter values or orderings are 400.
 domain::fleet::ListQuery list_query(const domain::fleet::ResourceSpec& spec, const Request& request,
@@ -37,6 +41,9 @@ domain::fleet::ListQuery scope_of(const domain::fleet::Principal& who, const std
                                   const std::string& value = "");
 
 void write_record(JsonWriter& w, const domain::fleet::ResourceSpec& spec, const domain::fleet::Record& record);
+// The record's members alone, inside an object the caller writes; `skip` names a field left out.
+void write_fields(JsonWriter& w, const domain::fleet::ResourceSpec& spec, const domain::fleet::Record& record,
+                  const char* skip = nullptr);
 
 // {"count", "next", "previous", "results": […]} as Django REST framework pages.
 Response page_response(const domain::fleet::ResourceSpec& spec, const domain::fleet::Page& page,

@@ -2,6 +2,7 @@
 #include "fwhub/api/routes.hpp"
 
 #include "fwhub/api/handlers/auth_handler.hpp"
+#include "fwhub/api/handlers/batch_handler.hpp"
 #include "fwhub/api/handlers/build_handler.hpp"
 #include "fwhub/api/handlers/device_firmware_handler.hpp"
 #include "fwhub/api/handlers/fleet_crud.hpp"
@@ -65,6 +66,14 @@ void add_fleet_routes(Router& router) {
   router.add("POST", upgrader + "build/{build}/catalog-build/", handle_catalog_build_request);
   router.add("GET", upgrader + "device/{id}/firmware/", handle_device_firmware_get);
   router.add("GET", upgrader + "device/{id}/upgrade-operation/", handle_device_operation_list);
+  router.add("GET", upgrader + "build/{build}/upgrade/", handle_batch_dry_run);
+  router.add("POST", upgrader + "build/{build}/upgrade/", handle_batch_start);
+  router.add("GET", upgrader + "batch-upgrade-operation/", handle_batch_list);
+  router.add("GET", upgrader + "batch-upgrade-operation/{id}/", handle_batch_get);
+  router.add("GET", upgrader + "batch-upgrade-operation/{id}/progress/", handle_batch_progress);
+  router.add("POST", upgrader + "batch-upgrade-operation/{id}/cancel/", handle_batch_cancel);
+  router.add("POST", upgrader + "batch-upgrade-operation/{id}/pause/", handle_batch_pause);
+  router.add("POST", upgrader + "batch-upgrade-operation/{id}/resume/", handle_batch_resume);
   router.add("GET", upgrader + "upgrade-operation/", handle_operation_list);
   router.add("GET", upgrader + "upgrade-operation/{id}/", handle_operation_get);
   router.add("POST", upgrader + "upgrade-operation/{id}/cancel/", handle_operation_cancel);

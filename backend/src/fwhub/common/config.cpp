@@ -19,6 +19,36 @@ namespace {
   throw Error(Code::kInvalidArgument, origin + ": " + message);
 }
 
+// toml++ 3.3 (Debian 12) reaches __builtin_unreachable when it meets a code point between U+00A1
+// and U+0499 where whitespace may stand (found by fuzzing). TOML allows non-ASCII text only in
+// strings and comments, so anything else is refused before toml++ reads the text.
+void check_ascii_outside_strings(const std::string& text, const std::string& origin) {
+  int line = 1;
+  std::size_t i = 0;
+  while (i < text.size()) {
+    const char c = text[i];
+    if (c == '#') {
+      i = text.find('\n', i);  // the comment ends at the line's end
+      continue;
+    }
+    if (c == '"' || c == '\'') {
+      const std::size_t width = text.compare(i, 3, std::string(3, c)) == 0 ? 3 : 1;
+      i += width;
+      while (i < text.size() && text.compare(i, width, std::string(width, c)) != 0) {
+        line += text[i] == '\n' ? 1 : 0;
+        i += c == '"' && text[i] == '\\' && i + 1 < text.size() && text[i + 1] != '\n' ? 2 : 1;
+      }
+      i += width;
+      continue;
+    }
+    if (static_cast<unsigned char>(c) >= 0x80) {
+      fail(origin, "line " + std::to_string(line) + ": a non-ASCII character outside a string or comment");
+    }
+    line += c == '\n' ? 1 : 0;
+    ++i;
+  }
+}
+
 std::string type_name(const toml::node& node) {
   switch (node.type()) {
     case toml::node_type::string:
@@ -190,6 +220,7 @@ std::vector<BranchConfig> default_branches() {
 }
 
 Config parse_config(const std::string& text, const std::string& origin) {
+  check_ascii_outside_strings(text, origin);
   toml::table root;
   try {
     root = toml::parse(text, origin);
@@ -311,6 +342,11 @@ Config parse_config(const std::string& text, const std::string& origin) {
              .integer("ssh_banner_timeout_seconds", c.ssh_banner_timeout_seconds, 1, 600)
              .integer("ssh_command_timeout_seconds", c.ssh_command_timeout_seconds, 1, 3600)
              .integer("max_parallel", c.max_parallel, 1, 100000)
+             .integer("max_parallel_per_organization", c.max_parallel_per_organization, 0, 100000)
+             .integer("dispatch_interval_seconds", c.dispatch_interval_seconds, 1, 3600)
+             .integer("offline_retry_seconds", c.offline_retry_seconds, 1, 86400)
+             .integer("offline_retry_max_seconds", c.offline_retry_max_seconds, 1, std::int64_t{7} * 86400)
+             .integer("persistent_deadline_hours", c.persistent_deadline_hours, 1, 24 * 365)
              .read();
        }},
       {"paths",

@@ -37,6 +37,8 @@ TableInfo info(Table table) {
               "SELECT d.organization_id FROM device_connections c JOIN devices d ON d.id = c.device_id WHERE c.id = ?"};
     case Table::kOperation:
       return {"upgrade_operations", "SELECT organization_id FROM upgrade_operations WHERE id = ?"};
+    case Table::kBatch:
+      return {"batch_upgrade_operations", "SELECT organization_id FROM batch_upgrade_operations WHERE id = ?"};
     case Table::kDeviceFirmware:
       return {"device_firmware",
               "SELECT d.organization_id FROM device_firmware f JOIN devices d ON d.id = f.device_id WHERE f.id = ?"};

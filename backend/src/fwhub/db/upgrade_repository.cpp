@@ -5,6 +5,7 @@
 
 #include "fwhub/common/random.hpp"
 #include "fwhub/db/account_repository.hpp"
+#include "fwhub/db/batch_counters.hpp"
 
 namespace fwhub::db {
 namespace {
@@ -21,19 +22,27 @@ constexpr const char* kConnectionJoins =
     " LEFT JOIN device_connections c ON c.id = (SELECT c2.id FROM device_connections c2"
     "   WHERE c2.device_id = d.id AND c2.enabled ORDER BY c2.created, c2.id LIMIT 1)"
     " LEFT JOIN credentials k ON k.id = c.credentials_id";
+// The operation's batch, after the device part.
+constexpr const char* kBatchPart =
+    ", IFNULL(o.batch_id, ''), IFNULL(b.persistent, FALSE), TIMESTAMPDIFF(SECOND, NOW(3), b.deadline),"
+    " o.pending_attempts";
 const std::string kPlan = std::string(
                               "SELECT o.id, o.status, o.step, o.progress, o.reconnect_attempts,"
-                              " TIMESTAMPDIFF(SECOND, o.created, NOW(3)), o.upgrade_options,") +
-                          kDevicePart + " FROM upgrade_operations o JOIN devices d ON d.id = o.device_id" +
-                          kConnectionJoins + " LEFT JOIN fw_images i ON i.id = o.image_id WHERE o.id = ?";
-const std::string kDevicePlan = std::string("SELECT '', '', '', 0, 0, 0, '{}',") + kDevicePart + " FROM devices d" +
-                                kConnectionJoins + " LEFT JOIN fw_images i ON FALSE WHERE d.id = ?";
+                              " TIMESTAMPDIFF(SECOND, IFNULL(o.started, o.created), NOW(3)), o.upgrade_options,") +
+                          kDevicePart + kBatchPart + " FROM upgrade_operations o JOIN devices d ON d.id = o.device_id" +
+                          kConnectionJoins +
+                          " LEFT JOIN fw_images i ON i.id = o.image_id"
+                          " LEFT JOIN batch_upgrade_operations b ON b.id = o.batch_id WHERE o.id = ?";
+const std::string kDevicePlan = std::string("SELECT '', '', '', 0, 0, 0, '{}',") + kDevicePart +
+                                ", '', FALSE, NULL, 0 FROM devices d" + kConnectionJoins +
+                                " LEFT JOIN fw_images i ON FALSE WHERE d.id = ?";
 constexpr const char* kSaveFacts =
     "UPDATE devices SET model = ?, board_name = ?, os = ?, memory_free_kb = ?, refreshed_at = NOW(3),"
     " refresh_error = NULL WHERE id = ?";
 constexpr const char* kSaveRefreshError = "UPDATE devices SET refresh_error = ?, refreshed_at = NOW(3) WHERE id = ?";
 constexpr const char* kSetStep =
-    "UPDATE upgrade_operations SET step = ?, progress = GREATEST(progress, ?) WHERE id = ? AND status = 'in-progress'";
+    "UPDATE upgrade_operations SET step = ?, progress = GREATEST(progress, ?), batch_seq = IF(? > 0, ?, batch_seq)"
+    " WHERE id = ? AND status = 'in-progress'";
 constexpr const char* kAppendLog = "UPDATE upgrade_operations SET log = CONCAT(log, ?, '\\n') WHERE id = ?";
 constexpr const char* kSetAttempts = "UPDATE upgrade_operations SET reconnect_attempts = ? WHERE id = ?";
 constexpr const char* kPinHostKey = "UPDATE devices SET host_key = ? WHERE id = ?";
@@ -41,26 +50,37 @@ constexpr const char* kRecordConnection =
     "UPDATE device_connections SET is_working = ?, failure_reason = ?, last_attempt = NOW(3) WHERE id = ?";
 constexpr const char* kFinish =
     "UPDATE upgrade_operations SET status = ?, progress = IF(? = 'success', 100, progress),"
-    " step = IF(? = 'success', 'done', step) WHERE id = ? AND status = 'in-progress'";
+    " step = IF(? = 'success', 'done', step), batch_seq = IF(? > 0, ?, batch_seq) WHERE id = ? AND status = "
+    "'in-progress'";
+constexpr const char* kPostpone =
+    "UPDATE upgrade_operations SET status = 'pending', step = 'queued', progress = 0, reconnect_attempts = 0,"
+    " pending_attempts = pending_attempts + 1, next_attempt_at = NOW(3) + INTERVAL ? SECOND, batch_seq = ?"
+    " WHERE id = ? AND status = 'in-progress'";
 constexpr const char* kInstalled =
     "UPDATE device_firmware f JOIN upgrade_operations o ON o.device_id = f.device_id AND o.image_id = f.image_id"
     " SET f.installed = TRUE WHERE o.id = ?";
 constexpr const char* kDeviceOs =
     "UPDATE devices d JOIN upgrade_operations o ON o.device_id = d.id SET d.os = ? WHERE o.id = ? AND ? <> ''";
 constexpr const char* kInsert =
-    "INSERT INTO upgrade_operations (id, device_id, organization_id, image_id, upgrade_options, log)"
-    " VALUES (?, ?, ?, ?, ?, '')";
+    "INSERT INTO upgrade_operations (id, device_id, organization_id, image_id, upgrade_options, log, started)"
+    " VALUES (?, ?, ?, ?, ?, '', NOW(3))";
 constexpr const char* kInsertJob =
     "INSERT INTO jobs (kind, payload, priority, max_attempts, run_at, active_key)"
     " VALUES ('upgrade', JSON_OBJECT('operation_id', ?), 0, ?, NOW(3), CONCAT('upgrade:', ?))";
 constexpr const char* kCancel =
-    "UPDATE upgrade_operations SET status = 'cancelled', log = CONCAT(log, 'Cancelled by an operator.\\n')"
-    " WHERE id = ? AND status = 'in-progress' AND progress < 65";
+    "UPDATE upgrade_operations SET status = 'cancelled', log = CONCAT(log, 'Cancelled by an operator.\\n'),"
+    " batch_seq = IF(? > 0, ?, batch_seq)"
+    " WHERE id = ? AND (status IN ('queued', 'pending') OR (status = 'in-progress' AND progress < 65))";
 constexpr const char* kEnqueueRefresh =
     "INSERT IGNORE INTO jobs (kind, payload, priority, max_attempts, run_at, active_key)"
     " VALUES ('device_refresh', JSON_OBJECT('device_id', ?), 1, 1, NOW(3), CONCAT('device_refresh:', ?))";
 constexpr const char* kActive = "SELECT 1 FROM upgrade_operations WHERE active_device = ?";
 constexpr const char* kState = "SELECT status FROM upgrade_operations WHERE id = ?";
+
+// The change number for an operation's batch ("0" = a single operation: kept as it is).
+std::string seq_of(const std::optional<LockedBatch>& batch) {
+  return batch ? std::to_string(batch->next_seq) : "0";
+}
 
 const char* outcome_name(Outcome outcome) {
   switch (outcome) {
@@ -129,6 +149,12 @@ std::optional<domain::upgrade::OperationPlan> UpgradeRepository::read_plan(const
     plan.image_path = (firmware_root_ / std::string(rows->getString(20)) / plan.image_file_name).string();
     plan.image_sha256 = rows->getString(22);
     plan.image_metadata_json = rows->getString(23);
+    plan.batch_id = rows->getString(24);
+    plan.persistent = rows->getBoolean(25);
+    if (!rows->isNull(26)) {
+      plan.seconds_to_deadline = rows->getInt64(26);
+    }
+    plan.pending_attempts = rows->getInt(27);
     return plan;
   });
 }
@@ -155,7 +181,15 @@ void UpgradeRepository::save_refresh_error(const std::string& device_id, const s
 
 bool UpgradeRepository::set_step(const std::string& operation_id, const std::string& step, int progress) {
   return with_connection(connection_, [&](Connection& c) {
-    return update(c, kSetStep, {step, std::to_string(progress), operation_id}) > 0;
+    Transaction transaction(c);
+    const auto batch = lock_batch_of(c, operation_id);
+    const std::string seq = seq_of(batch);
+    const bool changed = update(c, kSetStep, {step, std::to_string(progress), seq, seq, operation_id}) > 0;
+    if (changed && batch) {
+      store_change(c, *batch);
+    }
+    transaction.commit();
+    return changed;
   });
 }
 
@@ -185,14 +219,34 @@ void UpgradeRepository::record_connection(const std::string& connection_id, bool
 bool UpgradeRepository::finish(const std::string& operation_id, Outcome outcome, const std::string& os) {
   return with_connection(connection_, [&](Connection& c) {
     Transaction transaction(c);
+    const auto batch = lock_batch_of(c, operation_id);
     const std::string name = outcome_name(outcome);
-    const bool ended = update(c, kFinish, {name, name, name, operation_id}) > 0;
+    const std::string seq = seq_of(batch);
+    const bool ended = update(c, kFinish, {name, name, name, seq, seq, operation_id}) > 0;
     if (ended && outcome == Outcome::kSuccess) {
       update(c, kInstalled, {operation_id});
       update(c, kDeviceOs, {os, operation_id, os});
     }
+    if (ended && batch) {
+      store_counts(c, *batch);
+      wake_dispatcher(c, batch->id);
+    }
     transaction.commit();
     return ended;
+  });
+}
+
+bool UpgradeRepository::postpone(const std::string& operation_id, std::chrono::seconds delay) {
+  return with_connection(connection_, [&](Connection& c) {
+    Transaction transaction(c);
+    const auto batch = lock_batch_of(c, operation_id);
+    const bool postponed =
+        batch && update(c, kPostpone, {std::to_string(delay.count()), seq_of(batch), operation_id}) > 0;
+    if (postponed) {
+      store_counts(c, *batch);
+    }
+    transaction.commit();
+    return postponed;
   });
 }
 
@@ -230,7 +284,14 @@ bool UpgradeRepository::active(const std::string& device_id) {
 
 domain::upgrade::CancelResult UpgradeRepository::cancel(const std::string& operation_id) {
   return with_connection(connection_, [&](Connection& c) {
-    if (update(c, kCancel, {operation_id}) > 0) {
+    Transaction transaction(c);
+    const auto batch = lock_batch_of(c, operation_id);
+    const std::string seq = seq_of(batch);
+    if (update(c, kCancel, {seq, seq, operation_id}) > 0) {
+      if (batch) {
+        store_counts(c, *batch);
+      }
+      transaction.commit();
       return domain::upgrade::CancelResult::kCancelled;
     }
     auto statement = c.prepare(kState);

@@ -22,6 +22,7 @@ class UpgradeRepository final : public domain::upgrade::UpgradeStore, public dom
   void pin_host_key(const std::string& device_id, const std::string& host_key) override;
   void record_connection(const std::string& connection_id, bool working, const std::string& reason) override;
   bool finish(const std::string& operation_id, domain::upgrade::Outcome outcome, const std::string& os) override;
+  bool postpone(const std::string& operation_id, std::chrono::seconds delay) override;
 
   std::optional<domain::upgrade::OperationPlan> device_plan(const std::string& device_id) override;
   void save_device_facts(const std::string& device_id, const domain::upgrade::DeviceFacts& facts) override;

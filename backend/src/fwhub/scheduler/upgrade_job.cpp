@@ -3,6 +3,7 @@
 
 #include <filesystem>
 
+#include "fwhub/common/random.hpp"
 #include "fwhub/db/upgrade_repository.hpp"
 #include "fwhub/service/device_refresh.hpp"
 #include "fwhub/service/upgrade_engine.hpp"
@@ -23,7 +24,8 @@ JobKind make_upgrade_job(const Config& config) {
     db::UpgradeRepository store(connection, std::filesystem::path(config.paths.state_dir) / "firmware");
     sys::SshConnector connector;
     const auto secrets = SecretBox::from_setting(config.fleet.secret_key);
-    service::UpgradeEngine engine(store, connector, config.upgrade, secrets ? &*secrets : nullptr);
+    SystemRandom random;
+    service::UpgradeEngine engine(store, connector, config.upgrade, secrets ? &*secrets : nullptr, random);
     const domain::Job& job = context.job();
     const auto wait = engine.run(operation_id, job.attempts >= job.max_attempts);
     if (wait) {

@@ -10,6 +10,7 @@
 #include <variant>
 
 #include "fwhub/common/status.hpp"
+#include "fwhub/domain/upgrade/batch_rules.hpp"
 #include "fwhub/domain/upgrade/device_output.hpp"
 #include "fwhub/domain/upgrade/upgrade_options.hpp"
 #include "fwhub/service/ssh_target.hpp"
@@ -314,6 +315,18 @@ std::optional<seconds> UpgradeEngine::run(const std::string& operation_id, bool 
     op.log(std::string("Recoverable failure: ") + error.what());
     if (op.session == nullptr) {
       store_.record_connection(op.plan.connection_id, false, error.what());
+      if (op.plan.persistent && !after_reflash(op.plan.step)) {
+        const int attempt = op.plan.pending_attempts + 1;
+        const seconds delay = domain::upgrade::offline_retry_delay(attempt, seconds(config_.offline_retry_seconds),
+                                                                   seconds(config_.offline_retry_max_seconds), random_);
+        if (op.plan.seconds_to_deadline && delay.count() > *op.plan.seconds_to_deadline) {
+          return finish({Outcome::kFailed, "The device stayed offline until the batch's deadline."});
+        }
+        op.log("The device is offline: trying again in " + std::to_string(delay.count()) + " s (attempt " +
+               std::to_string(attempt) + ").");
+        store_.postpone(op.plan.id, delay);
+        return std::nullopt;
+      }
     }
     op.restart_services_quietly();
     if (last_attempt) {

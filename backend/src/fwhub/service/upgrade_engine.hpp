@@ -9,6 +9,7 @@
 #include <string>
 
 #include "fwhub/common/config.hpp"
+#include "fwhub/common/random.hpp"
 #include "fwhub/common/secret_box.hpp"
 #include "fwhub/domain/upgrade/device_session.hpp"
 #include "fwhub/domain/upgrade/upgrade_store.hpp"
@@ -18,12 +19,13 @@ namespace fwhub::service {
 class UpgradeEngine {
  public:
   UpgradeEngine(domain::upgrade::UpgradeStore& store, domain::upgrade::DeviceConnector& connector,
-                const UpgradeConfig& config, const SecretBox* secrets)
-      : store_(store), connector_(connector), config_(config), secrets_(secrets) {}
+                const UpgradeConfig& config, const SecretBox* secrets, Random& random)
+      : store_(store), connector_(connector), config_(config), secrets_(secrets), random_(random) {}
 
   // Runs the operation as far as it goes now. Returns a delay when it waits for the device
   // (run again then), nullopt when the operation ended. Throws Error kUnavailable for a
   // recoverable failure (retry with backoff) unless `last_attempt`, when it fails the operation.
+  // In a persistent batch, a device found offline before the reflash waits as 'pending' instead.
   std::optional<std::chrono::seconds> run(const std::string& operation_id, bool last_attempt);
 
  private:
@@ -33,6 +35,7 @@ class UpgradeEngine {
   domain::upgrade::DeviceConnector& connector_;
   const UpgradeConfig& config_;
   const SecretBox* secrets_;
+  Random& random_;
 };
 
 }  // namespace fwhub::service

@@ -1,29 +1,12 @@
 // Endpoints below a device: /firmware-upgrader/device/{id}/firmware/ and /devices/{id}/connections/.
 #include "fwhub/api/handlers/device_firmware_handler.hpp"
 
-#include <rapidjson/document.h>
-#include <rapidjson/stringbuffer.h>
-#include <rapidjson/writer.h>
-
 #include "fwhub/api/fleet_request.hpp"
 #include "fwhub/domain/fleet/validation.hpp"
 #include "fwhub/domain/upgrade/upgrade_options.hpp"
 
 namespace fwhub::api {
 namespace {
-
-// The raw "upgrade_options" object of the body ("" when absent).
-std::string upgrade_options_text(const Request& request) {
-  rapidjson::Document body;
-  body.Parse(request.body.c_str(), request.body.size());
-  if (!body.IsObject() || !body.HasMember("upgrade_options")) {
-    return "";
-  }
-  rapidjson::StringBuffer buffer;
-  rapidjson::Writer<rapidjson::StringBuffer> writer(buffer);
-  body["upgrade_options"].Accept(writer);
-  return {buffer.GetString(), buffer.GetSize()};
-}
 
 using domain::fleet::Table;
 
@@ -33,7 +16,7 @@ Response set_firmware(const Request& request, Context& context, bool partial) {
   const auto who = authenticate(request, context);
   auto& services = context.fleet_services();
   try {
-    (void)domain::upgrade::parse_upgrade_options(upgrade_options_text(request));
+    (void)domain::upgrade::parse_upgrade_options(raw_member(request, "upgrade_options"));
   } catch (const Error& error) {
     throw domain::fleet::ValidationError("upgrade_options", error.what());
   }
@@ -53,8 +36,8 @@ Response set_firmware(const Request& request, Context& context, bool partial) {
     write_record(w, domain::fleet::device_firmware_resource(), *record);
   });
   if (upgrade) {
-    const std::string operation =
-        services.upgrades.start(who, request.param("id"), record->at(2).value_or(""), upgrade_options_text(request));
+    const std::string operation = services.upgrades.start(who, request.param("id"), record->at(2).value_or(""),
+                                                          raw_member(request, "upgrade_options"));
     response.header("Location", "/api/v1/firmware-upgrader/upgrade-operation/" + operation + "/");
   }
   return response;

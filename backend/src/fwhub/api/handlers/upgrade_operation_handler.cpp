@@ -1,6 +1,7 @@
 // Endpoints of /api/v1/firmware-upgrader/upgrade-operation/ and device/{id}/upgrade-operation/.
 #include "fwhub/api/handlers/upgrade_operation_handler.hpp"
 
+#include "fwhub/api/etag.hpp"
 #include "fwhub/api/fleet_request.hpp"
 
 namespace fwhub::api {
@@ -11,7 +12,8 @@ Response handle_operation_list(const Request& request, Context& context) {
 
 Response handle_operation_get(const Request& request, Context& context) {
   const auto who = authenticate(request, context);
-  return record_response(context, domain::fleet::upgrade_operation_resource(), request.param("id"), scope_of(who));
+  return conditional(request, record_response(context, domain::fleet::upgrade_operation_resource(), request.param("id"),
+                                              scope_of(who)));
 }
 
 Response handle_operation_cancel(const Request& request, Context& context) {

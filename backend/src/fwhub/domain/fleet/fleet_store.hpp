@@ -9,7 +9,7 @@
 
 namespace fwhub::domain::fleet {
 
-enum class Table { kCategory, kBuild, kImage, kDevice, kCredentials, kConnection, kDeviceFirmware, kOperation };
+enum class Table { kCategory, kBuild, kImage, kDevice, kCredentials, kConnection, kDeviceFirmware, kOperation, kBatch };
 
 using Values = std::vector<std::pair<std::string, std::optional<std::string>>>;  // column -> value (NULL)
 

@@ -3,6 +3,8 @@
 
 #include <charconv>
 
+#include "fwhub/common/utc_time.hpp"
+
 namespace fwhub::domain::fleet {
 namespace {
 
@@ -96,6 +98,39 @@ std::optional<int> Input::integer(const std::string& name, int min, int max) {
     return std::nullopt;
   }
   return number;
+}
+
+std::optional<double> Input::number(const std::string& name, double min, double max) {
+  const InputValue* value = find(name, false);
+  if (value == nullptr) {
+    return std::nullopt;
+  }
+  double number = 0;
+  const auto* end = value->text.data() + value->text.size();
+  if (value->kind != InputValue::Kind::kNumber || std::from_chars(value->text.data(), end, number).ptr != end) {
+    errors_.add(name, "A valid number is required.");
+    return std::nullopt;
+  }
+  if (number < min || number > max) {
+    errors_.add(name, "Ensure this value is between " + std::to_string(static_cast<int>(min)) + " and " +
+                          std::to_string(static_cast<int>(max)) + ".");
+    return std::nullopt;
+  }
+  return number;
+}
+
+std::optional<std::int64_t> Input::time(const std::string& name) {
+  const InputValue* value = find(name, false);
+  if (value == nullptr || value->kind == InputValue::Kind::kNull) {
+    return std::nullopt;
+  }
+  const auto epoch = value->kind == InputValue::Kind::kString ? parse_iso_utc(value->text) : std::nullopt;
+  if (!epoch) {
+    errors_.add(name,
+                "Datetime has wrong format. Use one of these formats instead: "
+                "YYYY-MM-DDThh:mm[:ss[.uuuuuu]][+HH:MM|-HH:MM|Z].");
+  }
+  return epoch;
 }
 
 }  // namespace fwhub::domain::fleet

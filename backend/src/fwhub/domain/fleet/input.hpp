@@ -2,6 +2,7 @@
 // spec; every problem lands in one FieldErrors, answered together.
 #pragma once
 
+#include <cstdint>
 #include <map>
 #include <optional>
 #include <string>
@@ -32,6 +33,9 @@ class Input {
   std::optional<std::optional<std::string>> nullable_text(const std::string& name, std::size_t max_length);
   std::optional<bool> boolean(const std::string& name);
   std::optional<int> integer(const std::string& name, int min, int max);
+  std::optional<double> number(const std::string& name, double min, double max);
+  // An ISO 8601 time (see parse_iso_utc) as seconds since the epoch; null → nullopt.
+  std::optional<std::int64_t> time(const std::string& name);
 
   FieldErrors& errors() { return errors_; }
   void check() const { errors_.throw_if_any(); }

@@ -17,6 +17,7 @@ enum class FieldType {
   kBool,    // JSON true/false from 0/1
   kJson,    // column holds JSON text, written as is
   kTime,    // DATETIME(3) column, selected and written as ISO 8601 UTC
+  kNumber,  // JSON number as the column writes it (decimals)
 };
 
 struct FieldSpec {
@@ -82,5 +83,8 @@ const ResourceSpec& connection_resource();
 const ResourceSpec& device_firmware_resource();
 const ResourceSpec& build_source_resource();
 const ResourceSpec& upgrade_operation_resource();
+const ResourceSpec& batch_resource();
+// A batch's operations in brief (no log), with the change number of each ("seq").
+const ResourceSpec& batch_operation_resource();
 
 }  // namespace fwhub::domain::fleet

@@ -242,4 +242,62 @@ const ResourceSpec& upgrade_operation_resource() {
   return spec;
 }
 
+// Counts, "N out of M" and rates (percent, 2 decimals, 0 when empty) come from the batch row's
+// counters, which every status change recounts.
+const ResourceSpec& batch_resource() {
+  static const ResourceSpec spec{
+      "batch_upgrade_operations b JOIN fw_builds fb ON fb.id = b.build_id",
+      "b.id",
+      "b.organization_id",
+      false,  // batches of shared builds (superusers') stay with superusers
+      {{"id", "b.id", FieldType::kString},
+       {"build", "b.build_id", FieldType::kString, true},
+       {"category", "fb.category_id", FieldType::kString, true},
+       {"organization", "b.organization_id", FieldType::kString},
+       {"status", "b.status", FieldType::kString, true, true},
+       {"group", "b.group_name", FieldType::kString},
+       {"location", "b.location", FieldType::kString},
+       {"upgrade_all", "b.upgrade_all", FieldType::kBool},
+       {"upgrade_options", "b.upgrade_options", FieldType::kJson},
+       {"scheduled_at", "b.scheduled_at", FieldType::kTime},
+       {"persistent", "b.persistent", FieldType::kBool},
+       {"deadline", "b.deadline", FieldType::kTime},
+       {"max_parallel", "b.max_parallel", FieldType::kInt},
+       {"first_wave", "b.first_wave", FieldType::kInt},
+       {"max_failure_rate", "b.max_failure_rate", FieldType::kNumber},
+       {"stop_reason", "b.stop_reason", FieldType::kString},
+       {"total", "b.total", FieldType::kInt},
+       {"counts",
+        "JSON_OBJECT('queued', b.n_queued, 'pending', b.n_pending, 'in-progress', b.n_in_progress,"
+        " 'success', b.n_success, 'failed', b.n_failed, 'aborted', b.n_aborted, 'cancelled', b.n_cancelled)",
+        FieldType::kJson},
+       {"progress_report", "CONCAT(b.total - b.n_queued - b.n_pending - b.n_in_progress, ' out of ', b.total)",
+        FieldType::kString},
+       {"success_rate", "IF(b.total = 0, 0, ROUND(100 * b.n_success / b.total, 2))", FieldType::kNumber},
+       {"failed_rate", "IF(b.total = 0, 0, ROUND(100 * b.n_failed / b.total, 2))", FieldType::kNumber},
+       {"aborted_rate", "IF(b.total = 0, 0, ROUND(100 * b.n_aborted / b.total, 2))", FieldType::kNumber},
+       {"cancelled_rate", "IF(b.total = 0, 0, ROUND(100 * b.n_cancelled / b.total, 2))", FieldType::kNumber},
+       {"cursor", "b.change_seq", FieldType::kInt},
+       created("b.created"),
+       modified("b.modified")},
+      "b.created DESC, b.id"};
+  return spec;
+}
+
+const ResourceSpec& batch_operation_resource() {
+  static const ResourceSpec spec{"upgrade_operations o JOIN devices d ON d.id = o.device_id",
+                                 "o.id",
+                                 "o.organization_id",
+                                 false,
+                                 {{"id", "o.id", FieldType::kString},
+                                  {"device", "o.device_id", FieldType::kString, true},
+                                  {"device_name", "d.name", FieldType::kString, false, true},
+                                  {"status", "o.status", FieldType::kString, true, true},
+                                  {"progress", "o.progress", FieldType::kInt, false, true},
+                                  {"seq", "o.batch_seq", FieldType::kInt, false, true},
+                                  modified("o.modified")},
+                                 "d.name, o.id"};
+  return spec;
+}
+
 }  // namespace fwhub::domain::fleet

@@ -1,6 +1,7 @@
 // What the upgrade engine and the upgrade use cases need from storage (db::UpgradeRepository).
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -10,7 +11,7 @@ namespace fwhub::domain::upgrade {
 // An operation with everything its run needs: device, image and login.
 struct OperationPlan {
   std::string id;
-  std::string status;  // in-progress, success, failed, cancelled, aborted
+  std::string status;  // queued, pending, in-progress, success, failed, cancelled, aborted
   std::string step;    // the last durable step
   int progress = 0;
   int reconnect_attempts = 0;
@@ -32,6 +33,10 @@ struct OperationPlan {
   std::string image_file_name;
   std::string image_sha256;
   std::string image_metadata_json;
+  std::string batch_id;                     // "" = a single operation
+  bool persistent = false;                  // of a persistent batch: an offline device waits as 'pending'
+  std::optional<long> seconds_to_deadline;  // the batch's deadline
+  int pending_attempts = 0;                 // times the device was found offline
 };
 
 enum class Outcome { kSuccess, kFailed, kCancelled, kAborted };
@@ -57,6 +62,8 @@ class UpgradeStore {
   // Ends an in-progress operation; on success also marks the device firmware installed and the
   // device's os. False when it had already ended (a cancel won).
   virtual bool finish(const std::string& operation_id, Outcome outcome, const std::string& os) = 0;
+  // Puts an operation of a persistent batch back as 'pending' for `delay` (device offline).
+  virtual bool postpone(const std::string& operation_id, std::chrono::seconds delay) = 0;
 
   // A plan for reaching the device alone (operation fields empty); nullopt for an unknown device.
   virtual std::optional<OperationPlan> device_plan(const std::string& device_id) = 0;
