@@ -124,3 +124,14 @@ BOOST_AUTO_TEST_CASE(packages_versions_replace_packages) {
   BOOST_TEST(requested_packages(request) == (std::vector<std::string>{"luci", "tcpdump"}),
              boost::test_tools::per_element());
 }
+
+// Found while writing the fuzz targets: the key pattern was matched before the length check, and std::regex
+// recursing per character overflowed the stack with a 50 KB key (one POST killed an API worker).
+BOOST_AUTO_TEST_CASE(long_keys_are_refused_before_the_pattern_is_matched) {
+  const std::string key(1'000'000, 'a');
+  BOOST_TEST(first_error(kMinimal + R"(,"packages_versions":{")" + key + R"(":"1"}})") ==
+             "string_pattern_mismatch /body/packages_versions/" + key);
+  BOOST_TEST(first_error(kMinimal + R"(,"repositories":{")" + key + R"(":"https://x.org/p"}})") ==
+             "string_pattern_mismatch /body/repositories/" + key);
+  BOOST_TEST(client_from_user_agent("auc (" + key + ")") == "unknown/0");
+}

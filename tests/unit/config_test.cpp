@@ -86,3 +86,19 @@ BOOST_AUTO_TEST_CASE(password_comes_from_the_environment) {
   std::filesystem::remove(path);
   BOOST_CHECK_THROW(fwhub::load_config(path.string()), Error);
 }
+
+// Found by fuzzing: toml++ 3.3 reached __builtin_unreachable on "я" (U+044F) where a key may
+// start; non-ASCII text is refused outside strings and comments, and kept inside them.
+BOOST_AUTO_TEST_CASE(non_ascii_outside_strings_is_refused) {
+  BOOST_TEST(error_of("# fwahuc tablog]\nu60.1\xd1\x8f"
+                      "24.10pstream_url = \"http://1]\n.0\n_9") ==
+             "test.toml: line 2: a non-ASCII character outside a string or comment");
+  BOOST_TEST(error_of("[log]\n\xc2\xa1level = \"info\"\n") ==
+             "test.toml: line 2: a non-ASCII character outside a string or comment");
+  const fwhub::Config config = parse_config(
+      "# Zürich \xd1\x8f\n[build]\ncontact = \"Иван \\\" \xd1\x8f\" # comment я\n"
+      "[fleet]\ncustom_images = '''\n[] я'''\n",
+      "test.toml");
+  BOOST_TEST(config.build.contact == "Иван \" я");
+  BOOST_TEST(config.fleet.custom_images == "[] я");
+}

@@ -54,3 +54,40 @@ BOOST_AUTO_TEST_CASE(available_memory_prefers_memavailable) {
   BOOST_TEST(!available_memory("nothing here\nMemFree: lots\n").has_value());
   BOOST_TEST(!available_memory("").has_value());
 }
+
+// Found while writing the meminfo fuzz target's property: kB * 1024 wrapped around, so a hostile
+// device could report any amount of free memory with a 20-digit number.
+BOOST_AUTO_TEST_CASE(available_memory_refuses_values_that_overflow) {
+  BOOST_TEST(!available_memory("MemAvailable: 18014398509481984 kB\n").has_value());
+  BOOST_TEST(available_memory("MemAvailable: 18014398509481984 kB\nMemFree: 8 kB\n").value() == 8U * 1024U);
+  BOOST_TEST(available_memory("MemFree: 18014398509481983 kB\n").value() == 18014398509481983ULL * 1024U);
+}
+
+BOOST_AUTO_TEST_CASE(device_report_reads_the_four_sources) {
+  const auto facts = parse_device_report(
+      "TP-Link Archer C7 v5\n--fwhub--\ntplink,archer-c7-v5\r\nextra\n--fwhub--\n"
+      "DISTRIB_ID='OpenWrt'\nDISTRIB_DESCRIPTION='OpenWrt 23.05.4 r24012-d8dd03c46f'\n--fwhub--\n"
+      "MemTotal:   124000 kB\nMemFree:    62000 kB\nMemAvailable:   61000 kB\n");
+  BOOST_REQUIRE(facts.has_value());
+  BOOST_TEST(facts->model == "TP-Link Archer C7 v5");
+  BOOST_TEST(facts->board_name == "tplink,archer-c7-v5");
+  BOOST_TEST(facts->os == "OpenWrt 23.05.4 r24012-d8dd03c46f");
+  BOOST_TEST(facts->memory_free_kb.value() == 61000U);
+}
+
+BOOST_AUTO_TEST_CASE(device_report_with_missing_or_extra_sources_is_not_understood) {
+  BOOST_TEST(!parse_device_report("model\n--fwhub--\nboard\n--fwhub--\nrelease\n").has_value());
+  BOOST_TEST(!parse_device_report("a\n--fwhub--\nb\n--fwhub--\nc\n--fwhub--\nd\n--fwhub--\ne\n").has_value());
+  BOOST_TEST(!parse_device_report("").has_value());
+  const auto bare = parse_device_report("--fwhub--\n--fwhub--\n--fwhub--\n");
+  BOOST_REQUIRE(bare.has_value());
+  BOOST_TEST(bare->model.empty());
+  BOOST_TEST(bare->os.empty());
+  BOOST_TEST(!bare->memory_free_kb.has_value());
+}
+
+// Found while writing the fuzz targets: deeply nested upgrade_options overflowed RapidJSON's recursive parser.
+BOOST_AUTO_TEST_CASE(deeply_nested_options_are_refused) {
+  const std::string deep(1'000'000, '[');
+  BOOST_CHECK_THROW(parse_upgrade_options(deep), fwhub::Error);
+}

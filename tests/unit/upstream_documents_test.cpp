@@ -100,3 +100,12 @@ BOOST_AUTO_TEST_CASE(branches_of_versions) {
   const auto wanted = wanted_versions({"23.05.4", "18.06.9", "19.07.10"}, branches);
   BOOST_TEST(wanted == (std::vector<std::string>{"SNAPSHOT", "23.05.4", "19.07.10"}), boost::test_tools::per_element());
 }
+
+// Found while writing the fuzz targets: RapidJSON's recursive parser overflowed the stack on deeply nested input,
+// so a hostile or broken download server could crash the scheduler's catalog sync.
+BOOST_AUTO_TEST_CASE(deep_nesting_is_malformed_not_a_crash) {
+  const std::string deep(1'000'000, '[');
+  BOOST_TEST(error_of([&] { parse_versions_file(deep); }).starts_with(".versions.json: not valid JSON"));
+  BOOST_TEST(error_of([&] { parse_profiles_file(deep); }).starts_with("profiles.json: not valid JSON"));
+  BOOST_TEST(error_of([&] { parse_targets_file(deep); }).starts_with(".targets.json: not valid JSON"));
+}

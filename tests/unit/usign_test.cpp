@@ -56,3 +56,13 @@ BOOST_AUTO_TEST_CASE(malformed_inputs_are_refused) {
       Error);
   BOOST_CHECK_THROW(parse_usign_public_key("AAAA"), Error);
 }
+
+// Found by fuzzing: a base64 line of only '=' made the decoded size wrap around, and std::length_error
+// (not an Error) escaped from parsing a key or a signature file.
+BOOST_AUTO_TEST_CASE(padding_only_lines_are_malformed) {
+  const std::string padding = "\n\n\n" + std::string(40, '=') + "\n\n";
+  BOOST_CHECK_THROW(parse_usign_public_key(padding), Error);
+  const Status status = usign_verify(parse_usign_public_key(kKey), padding, kMessage);
+  BOOST_TEST(!status.is_ok());
+  BOOST_TEST(static_cast<int>(status.code()) == static_cast<int>(Code::kPermissionDenied));
+}

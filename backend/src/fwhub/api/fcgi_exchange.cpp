@@ -17,18 +17,6 @@ namespace {
 // Room for the multipart boundaries and part headers around an image of the maximum size.
 constexpr std::int64_t kMultipartOverhead = std::int64_t{64} * 1024;
 
-CgiParams read_params(FCGX_ParamArray envp) {
-  CgiParams params;
-  for (char** entry = envp; entry != nullptr && *entry != nullptr; ++entry) {  // NOLINT
-    const std::string_view pair(*entry);
-    const auto eq = pair.find('=');
-    if (eq != std::string_view::npos) {
-      params.emplace_back(std::string(pair.substr(0, eq)), std::string(pair.substr(eq + 1)));
-    }
-  }
-  return params;
-}
-
 // Reads up to `length` bytes; returns fewer if the client went away.
 std::string read_body(FCGX_Stream* in, std::int64_t length) {
   std::string body;
@@ -61,7 +49,7 @@ void write_response(FCGX_Request& fcgi, const Response& response, bool head) {
 }  // namespace
 
 void serve_exchange(FCGX_Request& fcgi, const Dispatcher& dispatcher, Context& context, const BodyLimits& limits) {
-  const CgiParams params = read_params(fcgi.envp);
+  const CgiParams params = params_from_env(fcgi.envp);
   const char* method = FCGX_GetParam("REQUEST_METHOD", fcgi.envp);
   const bool head = method != nullptr && std::strcmp(method, "HEAD") == 0;
   const char* content_type = FCGX_GetParam("CONTENT_TYPE", fcgi.envp);

@@ -78,6 +78,18 @@ std::optional<std::string> percent_decode(std::string_view text, bool plus_is_sp
   return out;
 }
 
+CgiParams params_from_env(const char* const* envp) {
+  CgiParams params;
+  for (const char* const* entry = envp; entry != nullptr && *entry != nullptr; ++entry) {  // NOLINT
+    const std::string_view pair(*entry);
+    const auto eq = pair.find('=');
+    if (eq != std::string_view::npos) {
+      params.emplace_back(std::string(pair.substr(0, eq)), std::string(pair.substr(eq + 1)));
+    }
+  }
+  return params;
+}
+
 std::optional<std::multimap<std::string, std::string>> parse_query(std::string_view text) {
   std::multimap<std::string, std::string> out;
   while (!text.empty()) {

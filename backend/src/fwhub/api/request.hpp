@@ -33,6 +33,10 @@ struct Request {
 
 using CgiParams = std::vector<std::pair<std::string, std::string>>;
 
+// The parameters of a FastCGI environment ("NAME=value" strings up to a null pointer; null is
+// none), in order; an entry without '=' is skipped, a value keeps any further '='.
+CgiParams params_from_env(const char* const* envp);
+
 // Decodes %XX (and '+' as space when `plus_is_space`); nullopt on a malformed escape.
 std::optional<std::string> percent_decode(std::string_view text, bool plus_is_space);
 

@@ -47,6 +47,9 @@ std::optional<std::vector<std::uint8_t>> base64_decode(std::string_view text) {
   for (auto it = text.rbegin(); it != text.rend() && *it == '='; ++it) {
     ++padding;
   }
+  if (padding > 2 || static_cast<std::size_t>(length) < padding) {
+    return std::nullopt;  // found by fuzzing: "====…" made the size below wrap around
+  }
   out.resize(static_cast<std::size_t>(length) - padding);
   return out;
 }

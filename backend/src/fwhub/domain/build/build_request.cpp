@@ -245,7 +245,8 @@ ParseResult parse_build_request(std::string_view body, const Limits& limits) {
     }
   });
   check.object("packages_versions", [&](const std::string& name, const Value& version) {
-    if (!std::regex_match(name, *word) || name.size() > limits.max_string) {
+    // Length first: std::regex recurses per character, and a long key would exhaust the stack.
+    if (name.size() > limits.max_string || !std::regex_match(name, *word)) {
       check.add("string_pattern_mismatch", {"packages_versions", name}, "String should match pattern");
       return;
     }
@@ -289,7 +290,7 @@ ParseResult parse_build_request(std::string_view body, const Limits& limits) {
     }
   }
   check.object("repositories", [&](const std::string& name, const Value& url) {
-    if (!std::regex_match(name, kRepositoryName) || name.size() > limits.max_string) {
+    if (name.size() > limits.max_string || !std::regex_match(name, kRepositoryName)) {
       check.add("string_pattern_mismatch", {"repositories", name}, "String should match pattern");
       return;
     }
@@ -320,8 +321,9 @@ ParseResult parse_build_request(std::string_view body, const Limits& limits) {
 
 std::string client_from_user_agent(std::string_view user_agent) {
   static const std::regex kAgent(R"(^([\w.-]+) \(([\w.~+-]+)\)$)");
+  constexpr std::size_t kMaxAgent = 256;  // bounds std::regex's recursion
   std::cmatch match;
-  if (std::regex_match(user_agent.begin(), user_agent.end(), match, kAgent)) {
+  if (user_agent.size() <= kMaxAgent && std::regex_match(user_agent.begin(), user_agent.end(), match, kAgent)) {
     return match[1].str() + "/" + match[2].str();
   }
   return "unknown/0";

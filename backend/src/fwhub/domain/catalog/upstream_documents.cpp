@@ -18,7 +18,7 @@ namespace {
 
 rapidjson::Document parse_json(std::string_view json, const std::string& document) {
   rapidjson::Document parsed;
-  parsed.Parse(json.data(), json.size());
+  parsed.Parse<rapidjson::kParseIterativeFlag>(json.data(), json.size());  // nesting cannot exhaust the stack
   if (parsed.HasParseError()) {
     malformed(document, "not valid JSON (offset " + std::to_string(parsed.GetErrorOffset()) + ")");
   }

@@ -2,6 +2,8 @@
 #include "fwhub/domain/upgrade/device_output.hpp"
 
 #include <charconv>
+#include <limits>
+#include <vector>
 
 namespace fwhub::domain::upgrade {
 namespace {
@@ -54,7 +56,8 @@ std::optional<std::uint64_t> available_memory(std::string_view meminfo) {
     const std::string_view key = line.substr(0, colon);
     const std::string_view rest = trim(line.substr(colon + 1));
     std::uint64_t kb = 0;
-    if (std::from_chars(rest.data(), rest.data() + rest.size(), kb).ec != std::errc()) {
+    if (std::from_chars(rest.data(), rest.data() + rest.size(), kb).ec != std::errc() ||
+        kb > std::numeric_limits<std::uint64_t>::max() / 1024) {
       return;
     }
     if (key == "MemAvailable") {
@@ -64,6 +67,31 @@ std::optional<std::uint64_t> available_memory(std::string_view meminfo) {
     }
   });
   return available ? available : free;
+}
+
+std::optional<DeviceFacts> parse_device_report(std::string_view output) {
+  const std::string marker = std::string(kReportMarker) + "\n";
+  std::vector<std::string_view> parts;
+  for (auto at = output.find(marker); at != std::string_view::npos; at = output.find(marker)) {
+    parts.push_back(output.substr(0, at));
+    output.remove_prefix(at + marker.size());
+  }
+  parts.push_back(output);
+  if (parts.size() != 4) {
+    return std::nullopt;
+  }
+  const auto first_line = [](std::string_view text) { return std::string(text.substr(0, text.find_first_of("\r\n"))); };
+  DeviceFacts facts;
+  facts.model = first_line(parts[0]);
+  facts.board_name = first_line(parts[1]);
+  const auto release = parse_openwrt_release(parts[2]);
+  if (const auto it = release.find("DISTRIB_DESCRIPTION"); it != release.end()) {
+    facts.os = it->second;
+  }
+  if (const auto bytes = available_memory(parts[3])) {
+    facts.memory_free_kb = *bytes / 1024;
+  }
+  return facts;
 }
 
 }  // namespace fwhub::domain::upgrade

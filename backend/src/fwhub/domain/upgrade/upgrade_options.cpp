@@ -22,7 +22,7 @@ UpgradeOptions parse_upgrade_options(std::string_view json) {
     return options;
   }
   rapidjson::Document document;
-  document.Parse(json.data(), json.size());
+  document.Parse<rapidjson::kParseIterativeFlag>(json.data(), json.size());  // nesting cannot exhaust the stack
   if (document.HasParseError() || !document.IsObject()) {
     throw Error(Code::kInvalidArgument, "upgrade_options must be a JSON object of sysupgrade flags");
   }
