@@ -194,3 +194,20 @@ export function section(title, ...content) {
   const id = `s-${++fieldCounter}`;
   return el('section', { className: 'card', 'aria-labelledby': id }, el('h2', { id, text: title }), ...content);
 }
+
+/** A delete button that asks first, then runs `action`. */
+export function deleteButton(label, question, action) {
+  return el('button', {
+    type: 'button',
+    className: 'danger',
+    text: label,
+    onclick: async () => {
+      if (!(await confirmAction(question))) return;
+      try {
+        await action();
+      } catch (error) {
+        notify(error.message, 'error');
+      }
+    },
+  });
+}

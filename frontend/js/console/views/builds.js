@@ -1,29 +1,12 @@
 // Categories, builds and their firmware images: lists, forms, image upload with a progress bar,
 // images built from the catalog, and the way into the mass-upgrade wizard.
 import { UPGRADER, del, get, getAll, patch, post, upload } from '../api.js';
-import { announce, confirmAction, details, el, field, form, notify, render, section } from '../dom.js';
+import { announce, deleteButton, details, el, field, form, notify, render, section } from '../dom.js';
 import { bytes, dateTime, duration, percent, rate, remainingSeconds } from '../format.js';
 import { href } from '../router.js';
 import { listTable } from '../table.js';
 
 const orgQuery = (ctx) => `organization=${encodeURIComponent(ctx.organization.slug)}`;
-
-/** A delete button that asks first, then runs `action`. */
-export function deleteButton(label, question, action) {
-  return el('button', {
-    type: 'button',
-    className: 'danger',
-    text: label,
-    onclick: async () => {
-      if (!(await confirmAction(question))) return;
-      try {
-        await action();
-      } catch (error) {
-        notify(error.message, 'error');
-      }
-    },
-  });
-}
 
 export async function categoriesView(ctx) {
   const table = listTable({

@@ -1,12 +1,11 @@
 // Devices (list, add, edit, connections, refresh info, firmware, history of operations) and the
 // SSH credentials devices are reached with.
 import { API, UPGRADER, ApiError, del, get, getAll, getWithHeaders, patch, post, put } from '../api.js';
-import { announce, confirmAction, details, el, field, form, notify, render, section } from '../dom.js';
+import { announce, confirmAction, deleteButton, details, el, field, form, notify, render, section } from '../dom.js';
 import { bytes, dateTime, statusLabel } from '../format.js';
 import { poll } from '../poll.js';
 import { href } from '../router.js';
 import { listTable } from '../table.js';
-import { deleteButton } from './builds.js';
 import { optionsFieldset, readOptions } from './options.js';
 
 const DEVICE_FIELDS = [
@@ -110,9 +109,13 @@ function connectionsSection(ctx, device, credentials) {
                     className: 'secondary',
                     text: c.enabled ? 'Disable' : 'Enable',
                     onclick: async () => {
-                      await patch(`${API}/devices/${device.id}/connections/${c.id}/`, { enabled: !c.enabled });
-                      notify(`Connection ${c.enabled ? 'disabled' : 'enabled'}.`);
-                      await table.reload();
+                      try {
+                        await patch(`${API}/devices/${device.id}/connections/${c.id}/`, { enabled: !c.enabled });
+                        notify(`Connection ${c.enabled ? 'disabled' : 'enabled'}.`);
+                        await table.reload();
+                      } catch (error) {
+                        notify(error.message, 'error');
+                      }
                     },
                   }),
                   deleteButton('Delete', `Delete the connection with the credentials “${names.get(c.credentials) || c.credentials}”?`, async () => {
@@ -253,9 +256,13 @@ export async function deviceView(ctx) {
           text: 'Forget host key',
           onclick: async () => {
             if (!(await confirmAction(`Forget the pinned host key of ${device.name}? The next connection pins whatever key the device shows.`, 'Forget'))) return;
-            await patch(`${API}/devices/${device.id}/`, { host_key: null });
-            notify('Host key forgotten.');
-            ctx.refresh();
+            try {
+              await patch(`${API}/devices/${device.id}/`, { host_key: null });
+              notify('Host key forgotten.');
+              ctx.refresh();
+            } catch (error) {
+              notify(error.message, 'error');
+            }
           },
         }),
       );
