@@ -26,10 +26,6 @@ const UPGRADER = '/api/v1/firmware-upgrader';
 if (!BASE || !STATE) throw new Error('FWHUB_TEST_URL and FWHUB_TEST_STATE must be set (run through scripts/test)');
 mkdirSync(ARTIFACTS, { recursive: true });
 
-// The mass-upgrade tests need the batch API; until it is served they are reported as skipped.
-const batchApi = (await fetch(`${BASE}${UPGRADER}/batch-upgrade-operation/`)).status !== 404;
-const needsBatchApi = batchApi ? false : 'the batch API (batch-upgrade-operation/) is not served yet';
-
 const hex = randomBytes(3).toString('hex');
 const work = mkdtempSync(path.join(tmpdir(), 'fwhub-console-test-'));
 const sha256 = (buffer) => createHash('sha256').update(buffer).digest('hex');
@@ -293,7 +289,7 @@ describe('operator console', () => {
     await page.context().close();
   });
 
-  test('mass upgrade wizard on 20 devices with 2 faulty ones: dry run, batch counters, a failed device\'s log', { skip: needsBatchApi }, async () => {
+  test('mass upgrade wizard on 20 devices with 2 faulty ones: dry run, batch counters, a failed device\'s log', async () => {
     const page = await newPage();
     await signIn(page, alpha);
     assert.ok(alpha.build, 'the upload test made the build');
@@ -358,7 +354,7 @@ describe('operator console', () => {
     await page.context().close();
   });
 
-  test('pause and resume a batch, cancel one device, then cancel the batch: running upgrades finish, the rest are cancelled', { skip: needsBatchApi }, async () => {
+  test('pause and resume a batch, cancel one device, then cancel the batch: running upgrades finish, the rest are cancelled', async () => {
     const page = await newPage();
     await signIn(page, alpha);
     const api = await sessionApi(page);
@@ -443,13 +439,11 @@ describe('operator console', () => {
     const api = await sessionApi(page);
     const history = await api.get(`${UPGRADER}/upgrade-operation/?page_size=100`);
     assert.ok(history.results.every((o) => !alpha.devices.some((d) => d.id === o.device)), 'no operation of alpha');
-    if (batchApi) {
-      const batches = await api.get(`${UPGRADER}/batch-upgrade-operation/?page_size=100`);
-      assert.equal(batches.count, 0, 'no batch of alpha');
-      await page.goto(`${BASE}/console/#/batches`);
-      await waitTitle(page, 'Mass upgrades');
-      await page.waitForSelector('.list tbody tr td.empty');
-    }
+    const batches = await api.get(`${UPGRADER}/batch-upgrade-operation/?page_size=100`);
+    assert.equal(batches.count, 0, 'no batch of alpha');
+    await page.goto(`${BASE}/console/#/batches`);
+    await waitTitle(page, 'Mass upgrades');
+    await page.waitForSelector('.list tbody tr td.empty');
     assert.equal(await api.status(`/api/v1/devices/${alphaDevice}/`), 404);
     const text = await page.textContent('body');
     assert.ok(!text.includes('a-sim-'), 'no device name of alpha anywhere');
