@@ -1,6 +1,7 @@
 // Fleet management through nginx -> FastCGI -> MariaDB: sign-in, sessions, CSRF, tokens,
 // organization scoping, validation messages, streamed image uploads with fwtool metadata,
-// private downloads, device firmware rules, pagination, and files removed with their objects.
+// slow uploads beside other requests, private downloads, device firmware rules, pagination, and
+// files removed with their objects.
 #define BOOST_TEST_MODULE fleet
 #include <boost/test/unit_test.hpp>
 
@@ -12,11 +13,15 @@
 #include <netinet/in.h>
 #include <sys/socket.h>
 #include <unistd.h>
+#include <array>
 #include <filesystem>
 #include <fstream>
+#include <stdexcept>
+#include <string_view>
 #include <thread>
 
 #include "fwhub/common/random.hpp"
+#include "fwhub/common/sha256.hpp"
 #include "support/fleet_calls.hpp"
 #include "support/stack_client.hpp"
 
@@ -136,12 +141,18 @@ Api signed_in(const std::string& user, const std::string& password) {
   return api;
 }
 
-std::string image_bytes(const std::string& board, const std::string& target, bool corrupt = false) {
+// A sysupgrade image with fwtool metadata; `padding` random bytes in its root file system make it
+// that much larger (gzip cannot shrink them).
+std::string image_bytes(const std::string& board, const std::string& target, bool corrupt = false,
+                        std::size_t padding = 0) {
   const std::string path = "/tmp/fwhub-fleet-test-" + fwhub::random_hex(6) + ".bin";
-  const std::string line = "python3 -c \"import sys; sys.path.insert(0, '" FWHUB_SOURCE_DIR
+  const std::string padding_file =
+      padding == 0 ? "" : ", 'usr/lib/padding.bin': os.urandom(" + std::to_string(padding) + ")";
+  const std::string line = "python3 -c \"import os, sys; sys.path.insert(0, '" FWHUB_SOURCE_DIR
                            "/tests/doubles'); import openwrt_image as o; "
-                           "img = o.build_image({'etc/banner': 'hi'}, o.metadata(['" +
-                           board + "'], '23.05.4', 'r24012-d8dd03c46f', '" + target +
+                           "img = o.build_image({'etc/banner': 'hi'" +
+                           padding_file + "}, o.metadata(['" + board + "'], '23.05.4', 'r24012-d8dd03c46f', '" +
+                           target +
                            "', 'x')); img = img[0] if isinstance(img, tuple) else img; "
                            "open('" +
                            path + "', 'wb').write(img)\"";
@@ -160,6 +171,51 @@ const std::string kC7Name = "openwrt-23.05.4-ath79-generic-tplink_archer-c7-v5-s
 
 std::filesystem::path firmware_folder() {
   return std::filesystem::path(Stack().state()) / "lib" / "firmware";
+}
+
+// A plain TCP connection to the stack's nginx, for uploads httplib cannot make (cut or trickled).
+int connect_to_stack() {
+  const char* url = std::getenv("FWHUB_TEST_URL");
+  if (url == nullptr) {
+    throw std::runtime_error("FWHUB_TEST_URL is not set");
+  }
+  const std::string text(url);
+  const int port = std::stoi(text.substr(text.rfind(':') + 1));
+  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in address{};
+  address.sin_family = AF_INET;
+  address.sin_port = htons(static_cast<std::uint16_t>(port));
+  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  BOOST_REQUIRE(::connect(fd, reinterpret_cast<sockaddr*>(&address), sizeof(address)) == 0);  // NOLINT
+  return fd;
+}
+
+// Sends all of `bytes`; false when the connection failed.
+bool send_all(int fd, std::string_view bytes) {
+  while (!bytes.empty()) {
+    const ssize_t sent = ::send(fd, bytes.data(), bytes.size(), MSG_NOSIGNAL);
+    if (sent <= 0) {
+      return false;
+    }
+    bytes.remove_prefix(static_cast<std::size_t>(sent));
+  }
+  return true;
+}
+
+// Everything the server sends until it closes the connection (at most 30 s of silence).
+std::string read_until_closed(int fd) {
+  timeval timeout{};
+  timeout.tv_sec = 30;
+  ::setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, sizeof(timeout));
+  std::string out;
+  std::array<char, 4096> buffer{};
+  for (;;) {
+    const ssize_t got = ::recv(fd, buffer.data(), buffer.size(), 0);
+    if (got <= 0) {
+      return out;
+    }
+    out.append(buffer.data(), static_cast<std::size_t>(got));
+  }
 }
 
 }  // namespace
@@ -377,14 +433,7 @@ BOOST_AUTO_TEST_CASE(uploads_exactly_at_the_limit_pass_and_interrupted_ones_leav
   BOOST_TEST(json(at_limit->body)["errors"].HasMember("file"));
   // A client that goes away in the middle of the body: no file, no row.
   const std::string token = admin_line("create-token " + t.admin + " interrupted");
-  const std::string url = std::getenv("FWHUB_TEST_URL");
-  const int port = std::stoi(url.substr(url.rfind(':') + 1));
-  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in address{};
-  address.sin_family = AF_INET;
-  address.sin_port = htons(static_cast<std::uint16_t>(port));
-  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  BOOST_REQUIRE(::connect(fd, reinterpret_cast<sockaddr*>(&address), sizeof(address)) == 0);  // NOLINT
+  const int fd = connect_to_stack();
   const std::string head = "POST " + images + " HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer " +
                            token.substr(0, token.find('\n')) +
                            "\r\nContent-Type: multipart/form-data; boundary=XyZ\r\nContent-Length: 2000000\r\n\r\n"
@@ -402,6 +451,52 @@ BOOST_AUTO_TEST_CASE(uploads_exactly_at_the_limit_pass_and_interrupted_ones_leav
   BOOST_TEST(clean);
   BOOST_TEST(json(admin.get(images)->body)["count"].GetInt() == 0);
   BOOST_TEST(!std::filesystem::exists(firmware_folder() / build));
+}
+
+BOOST_AUTO_TEST_CASE(a_slow_upload_arrives_whole_while_other_requests_are_answered) {
+  const Tenant t = make_tenant();
+  Api admin = signed_in(t.admin, "adminpassword");
+  admin.create("/api/v1/devices/", R"({"name":"while-uploading"})");
+  const std::string category = admin.create(kUpgrader + "category/", R"({"name":"Slow"})");
+  const std::string build = admin.create(kUpgrader + "build/", R"({"category":")" + category + R"(","version":"8"})");
+  const std::string image = image_bytes("tplink,archer-c7-v5", "ath79/generic", false, std::size_t{1024} * 1024);
+  const std::string body = "--XyZ\r\nContent-Disposition: form-data; name=\"file\"; filename=\"" + kC7Name +
+                           "\"\r\nContent-Type: application/octet-stream\r\n\r\n" + image + "\r\n--XyZ--\r\n";
+  const std::string token = admin_line("create-token " + t.admin + " slow");
+  // HTTP/1.0: the answer ends when nginx closes the connection.
+  const int fd = connect_to_stack();
+  const std::string head = "POST " + kUpgrader + "build/" + build + "/image/ HTTP/1.0\r\nHost: 127.0.0.1\r\n" +
+                           "Authorization: Bearer " + token + "\r\nContent-Type: multipart/form-data; boundary=XyZ" +
+                           "\r\nContent-Length: " + std::to_string(body.size()) + "\r\n\r\n";
+  BOOST_REQUIRE(send_all(fd, head));
+  // About 1 MiB in 16 slices, one every 300 ms (~200 KiB/s). Between slices, while the upload
+  // holds one API thread, the health check and a device list are answered by the others.
+  httplib::Client other = Stack().client();
+  other.set_read_timeout(5);
+  constexpr std::size_t kSlices = 16;
+  const std::size_t slice = body.size() / kSlices + 1;
+  bool streamed = false;
+  for (std::size_t offset = 0; offset < body.size(); offset += slice) {
+    BOOST_REQUIRE(send_all(fd, std::string_view(body).substr(offset, slice)));
+    std::this_thread::sleep_for(std::chrono::milliseconds(300));
+    const auto health = other.Get("/api/v1/health");
+    BOOST_REQUIRE_MESSAGE(health, "no answer to the health check during the upload");
+    BOOST_TEST(health->status == 200);
+    const auto devices = admin.get("/api/v1/devices/");
+    BOOST_REQUIRE_MESSAGE(devices, "no answer to the device list during the upload");
+    BOOST_TEST(json(devices->body)["count"].GetInt() == 1);
+    streamed = streamed || !std::filesystem::is_empty(firmware_folder() / ".incoming");
+  }
+  BOOST_TEST(streamed);  // the API wrote the file while it arrived: nginx did not hold the body back
+  const std::string answer = read_until_closed(fd);
+  ::close(fd);
+  BOOST_REQUIRE_MESSAGE(answer.starts_with("HTTP/1.1 201"), answer.substr(0, 400));
+  const auto created = json(answer.substr(answer.find("\r\n\r\n") + 4));
+  BOOST_TEST(str(created["sha256"]) == fwhub::sha256_hex(image));
+  BOOST_TEST(created["size"].GetUint64() == image.size());
+  std::ifstream in(firmware_folder() / build / kC7Name, std::ios::binary);
+  const std::string stored((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  BOOST_TEST(fwhub::sha256_hex(stored) == fwhub::sha256_hex(image));
 }
 
 BOOST_AUTO_TEST_CASE(devices_credentials_and_firmware_rules) {

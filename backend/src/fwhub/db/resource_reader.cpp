@@ -1,5 +1,6 @@
 // SQL assembly for resource lists: SELECT <spec fields> FROM <spec> WHERE <scope, filters> ORDER BY
-// <whitelisted field> LIMIT/OFFSET, and the matching COUNT(*). Values are always bound.
+// <whitelisted field>, the page's ids picked first (LIMIT/OFFSET), and the matching COUNT(*).
+// Values are always bound.
 #include "fwhub/db/resource_reader.hpp"
 
 #include <cppconn/resultset.h>
@@ -88,10 +89,12 @@ Record read_record(const ResourceSpec& spec, sql::ResultSet& rows) {
   return record;
 }
 
-void bind(sql::PreparedStatement& statement, const std::vector<std::string>& values) {
-  for (std::size_t i = 0; i < values.size(); ++i) {
-    statement.setString(static_cast<unsigned>(i + 1), values[i]);
+// Binds `values` from parameter `first` on; returns the next parameter's index.
+unsigned bind(sql::PreparedStatement& statement, const std::vector<std::string>& values, unsigned first = 1) {
+  for (const auto& value : values) {
+    statement.setString(first++, value);
   }
+  return first;
 }
 
 }  // namespace
@@ -104,12 +107,16 @@ domain::fleet::Page ResourceReader::list(const ResourceSpec& spec, const ListQue
     bind(*count, where.values);
     std::unique_ptr<sql::ResultSet> counted(count->executeQuery());
     page.count = counted->next() ? counted->getInt64(1) : 0;
-    auto select = c.prepare("SELECT " + select_list(spec) + " FROM " + spec.from + where.sql +
-                            order_clause(spec, query.ordering) + " LIMIT ? OFFSET ?");
-    bind(*select, where.values);
-    const auto next = static_cast<unsigned>(where.values.size() + 1);
-    select->setInt(next, query.page_size);
-    select->setInt64(next + 1, static_cast<std::int64_t>(query.page - 1) * query.page_size);
+    // Deferred join: the page's ids first (an index-only scan when an index fits the order), then
+    // only those rows whole, so that a later page neither sorts nor reads every earlier row.
+    const std::string order = order_clause(spec, query.ordering);
+    auto select = c.prepare("SELECT " + select_list(spec) + " FROM " + spec.from + " JOIN (SELECT " + spec.id_column +
+                            " AS page_id FROM " + spec.from + where.sql + order + " LIMIT ? OFFSET ?) page ON " +
+                            spec.id_column + " = page.page_id" + where.sql + order);
+    unsigned next = bind(*select, where.values);
+    select->setInt(next++, query.page_size);
+    select->setInt64(next++, static_cast<std::int64_t>(query.page - 1) * query.page_size);
+    bind(*select, where.values, next);
     std::unique_ptr<sql::ResultSet> rows(select->executeQuery());
     while (rows->next()) {
       page.rows.push_back(read_record(spec, *rows));
