@@ -34,7 +34,7 @@ namespace {
 const int kMovedPort = 20000 + static_cast<int>(std::stoul(fwhub::random_hex(1), nullptr, 16)) * 100;
 
 Devices& devices() {
-  static Devices instance(12, R"({
+  static Devices instance(13, R"({
       "sim-002": {"sysupgrade_test_fails": true},
       "sim-003": {"ubus_false_positive": true},
       "sim-004": {"returns_old_version": true},
@@ -46,7 +46,9 @@ Devices& devices() {
                                   R"("},
       "sim-009": {"host_key_changes": true},
       "sim-011": {"link_bytes_per_second": 20000},
-      "sim-012": {"reboot_seconds": 8}
+      "sim-012": {"reboot_seconds": 8},
+      "sim-013": {"wrong_identity": {"uuid": "00000000-0000-4000-8000-000000000013",
+                                     "board_name": "tplink,archer-c7-v5"}}
     })");
   return instance;
 }
@@ -72,6 +74,7 @@ BOOST_AUTO_TEST_CASE(a_device_is_upgraded_and_verified) {
   const auto record = json(fleet.get("/api/v1/devices/" + device + "/")->body);
   BOOST_TEST(str(record["os"]).find(kNewRevision) != std::string::npos);
   BOOST_TEST(str(record["host_key"]).starts_with("ssh-"));  // pinned on first use
+  BOOST_TEST(str(record["uuid"]) == str(sim["uuid"]));      // learned on first contact
 
   // The same image again: the checksum on the device says there is nothing to do.
   const auto again = fleet.wait_for_end(fleet.upgrade(device, image));
@@ -90,6 +93,21 @@ BOOST_AUTO_TEST_CASE(a_failing_image_check_aborts_without_flashing) {
   BOOST_TEST(str(done["status"]) == "aborted");
   BOOST_TEST(str(done["log"]).find("sysupgrade --test failed") != std::string::npos);
   BOOST_TEST(devices().status(1).second == 0);
+}
+
+BOOST_AUTO_TEST_CASE(a_device_reporting_another_uuid_is_not_flashed) {
+  Fleet fleet;
+  const auto& sim = devices().device(12);
+  const std::string device = fleet.add_device(sim);
+  BOOST_REQUIRE(fleet.patch("/api/v1/devices/" + device + "/", R"({"uuid":")" + str(sim["uuid"]) + "\"}")->status ==
+                200);
+  const auto done = fleet.wait_for_end(fleet.upgrade(device, fleet.add_image(sim)));
+  BOOST_TEST(str(done["status"]) == "aborted");
+  BOOST_TEST(str(done["log"])
+                     .find("Device identity mismatch: expected uuid " + str(sim["uuid"]) +
+                           ", found 00000000-0000-4000-8000-000000000013") != std::string::npos,
+             str(done["log"]));
+  BOOST_TEST(devices().status(12).second == 0);
 }
 
 BOOST_AUTO_TEST_CASE(the_ubus_false_positive_is_not_a_failure) {

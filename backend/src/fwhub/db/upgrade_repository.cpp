@@ -17,7 +17,7 @@ constexpr const char* kDevicePart =
     " d.id, IF(d.management_ip <> '', d.management_ip, d.last_ip),"
     " IF(d.ssh_port <> 22 OR k.port IS NULL, d.ssh_port, k.port), d.board_name, d.model, IFNULL(d.host_key, ''),"
     " d.deactivated, IFNULL(c.id, ''), IFNULL(k.username, ''), IFNULL(k.auth, ''), k.secret, i.id,"
-    " IFNULL(i.build_id, ''), IFNULL(i.file_name, ''), IFNULL(i.sha256, ''), IFNULL(i.metadata, '{}')";
+    " IFNULL(i.build_id, ''), IFNULL(i.file_name, ''), IFNULL(i.sha256, ''), IFNULL(i.metadata, '{}'), d.uuid";
 constexpr const char* kConnectionJoins =
     " LEFT JOIN device_connections c ON c.id = (SELECT c2.id FROM device_connections c2"
     "   WHERE c2.device_id = d.id AND c2.enabled ORDER BY c2.created, c2.id LIMIT 1)"
@@ -46,6 +46,7 @@ constexpr const char* kSetStep =
 constexpr const char* kAppendLog = "UPDATE upgrade_operations SET log = CONCAT(log, ?, '\\n') WHERE id = ?";
 constexpr const char* kSetAttempts = "UPDATE upgrade_operations SET reconnect_attempts = ? WHERE id = ?";
 constexpr const char* kPinHostKey = "UPDATE devices SET host_key = ? WHERE id = ?";
+constexpr const char* kPinUuid = "UPDATE devices SET uuid = ? WHERE id = ?";
 constexpr const char* kRecordConnection =
     "UPDATE device_connections SET is_working = ?, failure_reason = ?, last_attempt = NOW(3) WHERE id = ?";
 constexpr const char* kFinish =
@@ -149,12 +150,13 @@ std::optional<domain::upgrade::OperationPlan> UpgradeRepository::read_plan(const
     plan.image_path = (firmware_root_ / std::string(rows->getString(20)) / plan.image_file_name).string();
     plan.image_sha256 = rows->getString(22);
     plan.image_metadata_json = rows->getString(23);
-    plan.batch_id = rows->getString(24);
-    plan.persistent = rows->getBoolean(25);
-    if (!rows->isNull(26)) {
-      plan.seconds_to_deadline = rows->getInt64(26);
+    plan.device_uuid = rows->getString(24);
+    plan.batch_id = rows->getString(25);
+    plan.persistent = rows->getBoolean(26);
+    if (!rows->isNull(27)) {
+      plan.seconds_to_deadline = rows->getInt64(27);
     }
-    plan.pending_attempts = rows->getInt(27);
+    plan.pending_attempts = rows->getInt(28);
     return plan;
   });
 }
@@ -205,6 +207,10 @@ void UpgradeRepository::set_reconnect_attempts(const std::string& operation_id, 
 
 void UpgradeRepository::pin_host_key(const std::string& device_id, const std::string& host_key) {
   with_connection(connection_, [&](Connection& c) { update(c, kPinHostKey, {host_key, device_id}); });
+}
+
+void UpgradeRepository::pin_uuid(const std::string& device_id, const std::string& uuid) {
+  with_connection(connection_, [&](Connection& c) { update(c, kPinUuid, {uuid, device_id}); });
 }
 
 void UpgradeRepository::record_connection(const std::string& connection_id, bool working, const std::string& reason) {

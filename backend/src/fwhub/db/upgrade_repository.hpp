@@ -20,6 +20,7 @@ class UpgradeRepository final : public domain::upgrade::UpgradeStore, public dom
   void append_log(const std::string& operation_id, const std::string& line) override;
   void set_reconnect_attempts(const std::string& operation_id, int attempts) override;
   void pin_host_key(const std::string& device_id, const std::string& host_key) override;
+  void pin_uuid(const std::string& device_id, const std::string& uuid) override;
   void record_connection(const std::string& connection_id, bool working, const std::string& reason) override;
   bool finish(const std::string& operation_id, domain::upgrade::Outcome outcome, const std::string& os) override;
   bool postpone(const std::string& operation_id, std::chrono::seconds delay) override;

@@ -73,13 +73,14 @@ bool valid_address(const std::string& address) {
   return std::regex_match(address, kAddress);
 }
 
-// The fields a device's create and update share: name, model, board, os, address, port,
+// The fields a device's create and update share: name, model, board, uuid, os, address, port,
 // group, location, deactivated.
 void device_fields(Input& input, Values& values) {
   put(values, "name", input.text("name", 64, true));
   put(values, "model", input.text("model", 128, false, true));
   put(values, "board_name", input.text("board_name", 128, false, true));
   put(values, "os", input.text("os", 128, false, true));
+  put(values, "uuid", input.text("uuid", 36, false, true));
   const auto address = input.text("management_ip", 64, false, true);
   if (address && !address->empty() && !valid_address(*address)) {
     input.errors().add("management_ip", "Enter a valid IP address or host name.");

@@ -123,6 +123,28 @@ struct UpgradeEngine::Run {
     }
   }
 
+  // fwhub's uuid on the device (/etc/config/fwhub) against the device's: learned when fwhub
+  // knows none yet, written to a device that has none, a mismatch aborts.
+  std::optional<Finished> check_uuid() {
+    const std::string reported = trimmed(sh("uci -q get fwhub.device.uuid").out);
+    if (!plan.device_uuid.empty()) {
+      if (reported != plan.device_uuid) {
+        return Finished{Outcome::kAborted, "Device identity mismatch: expected uuid " + plan.device_uuid + ", found " +
+                                               (reported.empty() ? "none" : reported)};
+      }
+      return std::nullopt;
+    }
+    std::string uuid = reported;
+    if (uuid.empty()) {
+      uuid = plan.device_id;
+      sh("mkdir -p /etc/config && printf \"config device 'device'\\n\\toption uuid '%s'\\n\" " + uuid +
+         " > /etc/config/fwhub");
+      log("Device identity written: uuid " + uuid + ".");
+    }
+    engine.store_.pin_uuid(plan.device_id, uuid);
+    return std::nullopt;
+  }
+
   // Connect … sysupgrade --test; a Finished when the run ends there.
   std::optional<Finished> prepare() {
     if (plan.deactivated) {
@@ -140,6 +162,9 @@ struct UpgradeEngine::Run {
     if (!plan.device_board.empty() && board != plan.device_board) {
       return Finished{Outcome::kAborted,
                       "Device identity mismatch: expected board " + plan.device_board + ", found " + board};
+    }
+    if (auto mismatch = check_uuid()) {
+      return mismatch;
     }
     if (!step("identity", 15)) {
       return Finished{Outcome::kCancelled, "Stopped before reflashing."};

@@ -142,6 +142,7 @@ const ResourceSpec& device_resource() {
                                   {"last_ip", "d.last_ip", FieldType::kString},
                                   {"ssh_port", "d.ssh_port", FieldType::kInt},
                                   {"host_key", "d.host_key", FieldType::kString},
+                                  {"uuid", "d.uuid", FieldType::kString, true},
                                   {"group", "d.group_name", FieldType::kString, true, true},
                                   {"location", "d.location", FieldType::kString, true, true},
                                   {"deactivated", "d.deactivated", FieldType::kBool, true},

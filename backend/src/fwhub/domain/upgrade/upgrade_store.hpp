@@ -22,7 +22,8 @@ struct OperationPlan {
   int device_port = 22;
   std::string device_board;
   std::string device_model;
-  std::string host_key;  // "" = not pinned yet
+  std::string host_key;     // "" = not pinned yet
+  std::string device_uuid;  // fwhub's identity of the device; "" = not known yet
   bool deactivated = false;
   std::string connection_id;  // "" = no enabled connection
   std::string username;
@@ -58,6 +59,7 @@ class UpgradeStore {
   virtual void append_log(const std::string& operation_id, const std::string& line) = 0;
   virtual void set_reconnect_attempts(const std::string& operation_id, int attempts) = 0;
   virtual void pin_host_key(const std::string& device_id, const std::string& host_key) = 0;
+  virtual void pin_uuid(const std::string& device_id, const std::string& uuid) = 0;
   virtual void record_connection(const std::string& connection_id, bool working, const std::string& reason) = 0;
   // Ends an in-progress operation; on success also marks the device firmware installed and the
   // device's os. False when it had already ended (a cancel won).
