@@ -95,6 +95,9 @@ BOOST_AUTO_TEST_CASE(non_ascii_outside_strings_is_refused) {
              "test.toml: line 2: a non-ASCII character outside a string or comment");
   BOOST_TEST(error_of("[log]\n\xc2\xa1level = \"info\"\n") ==
              "test.toml: line 2: a non-ASCII character outside a string or comment");
+  // Found by fuzzing next: a quote where no string may start ("= 0\"…") hid "ƙ" from the check.
+  BOOST_TEST(error_of(std::string("[fleet]\nsecret_key =0\"0f0\x10\0\xc6\x99\"\n", 30)) ==
+             "test.toml: line 2: a non-ASCII character outside a string or comment");
   const fwhub::Config config = parse_config(
       "# Zürich \xd1\x8f\n[build]\ncontact = \"Иван \\\" \xd1\x8f\" # comment я\n"
       "[fleet]\ncustom_images = '''\n[] я'''\n",

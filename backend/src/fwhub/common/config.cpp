@@ -21,9 +21,13 @@ namespace {
 
 // toml++ 3.3 (Debian 12) reaches __builtin_unreachable when it meets a code point between U+00A1
 // and U+0499 where whitespace may stand (found by fuzzing). TOML allows non-ASCII text only in
-// strings and comments, so anything else is refused before toml++ reads the text.
+// strings and comments, so anything else is refused before toml++ reads the text. A quote opens a
+// string only where TOML lets one start (after '=', '[', '{', ',', '.' or at a line's start), as
+// toml++ reads it; elsewhere it is an ordinary (invalid) character.
 void check_ascii_outside_strings(const std::string& text, const std::string& origin) {
+  static constexpr std::string_view kStringMayFollow = "=[{,.\n";
   int line = 1;
+  char last = '\n';  // the last character outside strings and comments that is not a blank
   std::size_t i = 0;
   while (i < text.size()) {
     const char c = text[i];
@@ -31,7 +35,7 @@ void check_ascii_outside_strings(const std::string& text, const std::string& ori
       i = text.find('\n', i);  // the comment ends at the line's end
       continue;
     }
-    if (c == '"' || c == '\'') {
+    if ((c == '"' || c == '\'') && kStringMayFollow.find(last) != std::string_view::npos) {
       const std::size_t width = text.compare(i, 3, std::string(3, c)) == 0 ? 3 : 1;
       i += width;
       while (i < text.size() && text.compare(i, width, std::string(width, c)) != 0) {
@@ -39,12 +43,14 @@ void check_ascii_outside_strings(const std::string& text, const std::string& ori
         i += c == '"' && text[i] == '\\' && i + 1 < text.size() && text[i + 1] != '\n' ? 2 : 1;
       }
       i += width;
+      last = c;
       continue;
     }
     if (static_cast<unsigned char>(c) >= 0x80) {
       fail(origin, "line " + std::to_string(line) + ": a non-ASCII character outside a string or comment");
     }
     line += c == '\n' ? 1 : 0;
+    last = c == ' ' || c == '\t' || c == '\r' ? last : c;
     ++i;
   }
 }
