@@ -112,24 +112,25 @@ struct FleetConfig {
 
 // Device upgrades over SSH (upstream's OPENWRT_SETTINGS, RETRY_OPTIONS, TASK_TIMEOUT).
 struct UpgradeConfig {
-  int reconnect_delay_seconds = 180;       // wait after the reflash before the first reconnect
-  int reconnect_retry_delay_seconds = 20;  // between reconnect attempts
-  int reconnect_max_retries = 35;          // reconnect attempts before giving up
-  int upgrade_timeout_seconds = 90;        // the sysupgrade command
-  int task_timeout_seconds = 1500;         // a whole operation
-  int max_retries = 4;                     // recoverable failures (connect, upload) retried this often
-  int retry_backoff_seconds = 60;          // first retry delay, doubling, with ±25 % jitter
-  int retry_backoff_max_seconds = 600;     // retry delay bound
-  int ssh_connect_timeout_seconds = 5;     // TCP connect
-  int ssh_auth_timeout_seconds = 2;        // authentication
-  int ssh_banner_timeout_seconds = 60;     // banner and key exchange
-  int ssh_command_timeout_seconds = 30;    // one command
-  int max_parallel = 100;                  // operations running at once per scheduler (waits excluded)
-  int max_parallel_per_organization = 0;   // batch operations started at once per organization; 0 = no limit
-  int dispatch_interval_seconds = 5;       // how often an open batch is looked at when nothing wakes it
-  int offline_retry_seconds = 600;         // persistent batches: first retry of an offline device
-  int offline_retry_max_seconds = 43200;   // … doubling up to this, ±25 % jitter
-  int persistent_deadline_hours = 168;     // a persistent batch without a deadline gives up after this
+  int reconnect_delay_seconds = 180;             // wait after the reflash before the first reconnect
+  int reconnect_retry_delay_seconds = 20;        // between reconnect attempts
+  int reconnect_max_retries = 35;                // reconnect attempts before giving up
+  int upgrade_timeout_seconds = 90;              // the sysupgrade command
+  int task_timeout_seconds = 1500;               // a whole operation
+  int max_retries = 4;                           // recoverable failures (connect, upload) retried this often
+  int retry_backoff_seconds = 60;                // first retry delay, doubling, with ±25 % jitter
+  int retry_backoff_max_seconds = 600;           // retry delay bound
+  int ssh_connect_timeout_seconds = 5;           // TCP connect
+  int ssh_auth_timeout_seconds = 2;              // authentication
+  int ssh_banner_timeout_seconds = 60;           // banner and key exchange
+  int ssh_command_timeout_seconds = 30;          // one command
+  int max_parallel = 100;                        // operations running at once per scheduler (waits excluded)
+  int max_parallel_per_organization = 0;         // batch operations started at once per organization; 0 = no limit
+  int dispatch_interval_seconds = 5;             // how often an open batch is looked at when nothing wakes it
+  int offline_retry_seconds = 600;               // persistent batches: first retry of an offline device
+  int offline_retry_max_seconds = 43200;         // … doubling up to this, ±25 % jitter
+  int persistent_deadline_hours = 168;           // a persistent batch without a deadline gives up after this
+  std::int64_t max_upload_bytes_per_second = 0;  // all image uploads of a scheduler together; 0 = no limit
 };
 
 struct Config {

@@ -2,6 +2,7 @@
 #include "fwhub/scheduler/upgrade_job.hpp"
 
 #include <filesystem>
+#include <memory>
 
 #include "fwhub/common/random.hpp"
 #include "fwhub/db/upgrade_repository.hpp"
@@ -18,14 +19,17 @@ JobKind make_upgrade_job(const Config& config) {
   kind.max_parallel = config.upgrade.max_parallel;
   kind.backoff = {std::chrono::seconds(config.upgrade.retry_backoff_seconds),
                   std::chrono::seconds(config.upgrade.retry_backoff_max_seconds), 2.0, 0.25};
-  kind.run = [&config](JobContext& context) -> Status {
+  // One budget for all uploads of this scheduler process.
+  auto bandwidth =
+      std::make_shared<BandwidthLimit>(static_cast<std::uint64_t>(config.upgrade.max_upload_bytes_per_second));
+  kind.run = [&config, bandwidth](JobContext& context) -> Status {
     const std::string operation_id = context.payload_string("operation_id");
     db::Connection connection(config.database);
     db::UpgradeRepository store(connection, std::filesystem::path(config.paths.state_dir) / "firmware");
     sys::SshConnector connector;
     const auto secrets = SecretBox::from_setting(config.fleet.secret_key);
     SystemRandom random;
-    service::UpgradeEngine engine(store, connector, config.upgrade, secrets ? &*secrets : nullptr, random);
+    service::UpgradeEngine engine(store, connector, config.upgrade, secrets ? &*secrets : nullptr, random, *bandwidth);
     const domain::Job& job = context.job();
     const auto wait = engine.run(operation_id, job.attempts >= job.max_attempts);
     if (wait) {

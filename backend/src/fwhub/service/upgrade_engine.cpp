@@ -195,8 +195,14 @@ struct UpgradeEngine::Run {
     const std::string remote = "/tmp/" + plan.image_file_name;
     step("uploading", 25);
     log("Uploading the image to " + remote + "...");
+    std::uint64_t taken = 0;
     session->upload(
-        plan.image_path, remote, [](std::uint64_t) {}, 0);
+        plan.image_path, remote,
+        [this, &taken](std::uint64_t sent) {
+          engine.bandwidth_.take(sent - taken);
+          taken = sent;
+        },
+        0);
     const std::string uploaded = trimmed(sh("sha256sum " + remote).out).substr(0, 64);
     if (uploaded != plan.image_sha256) {
       sh("rm -f " + remote);

@@ -8,6 +8,7 @@
 #include <optional>
 #include <string>
 
+#include "fwhub/common/bandwidth_limit.hpp"
 #include "fwhub/common/config.hpp"
 #include "fwhub/common/random.hpp"
 #include "fwhub/common/secret_box.hpp"
@@ -19,8 +20,13 @@ namespace fwhub::service {
 class UpgradeEngine {
  public:
   UpgradeEngine(domain::upgrade::UpgradeStore& store, domain::upgrade::DeviceConnector& connector,
-                const UpgradeConfig& config, const SecretBox* secrets, Random& random)
-      : store_(store), connector_(connector), config_(config), secrets_(secrets), random_(random) {}
+                const UpgradeConfig& config, const SecretBox* secrets, Random& random, BandwidthLimit& bandwidth)
+      : store_(store),
+        connector_(connector),
+        config_(config),
+        secrets_(secrets),
+        random_(random),
+        bandwidth_(bandwidth) {}
 
   // Runs the operation as far as it goes now. Returns a delay when it waits for the device
   // (run again then), nullopt when the operation ended. Throws Error kUnavailable for a
@@ -36,6 +42,7 @@ class UpgradeEngine {
   const UpgradeConfig& config_;
   const SecretBox* secrets_;
   Random& random_;
+  BandwidthLimit& bandwidth_;  // shared by the scheduler's uploads
 };
 
 }  // namespace fwhub::service
