@@ -191,7 +191,7 @@ export async function batchView(ctx) {
       ['Deadline', batch.deadline ? dateTime(batch.deadline) : 'none'],
       ['At once at most', batch.max_parallel ? String(batch.max_parallel) : 'no limit'],
       ['First wave', batch.first_wave ? String(batch.first_wave) : 'none'],
-      ['Stops above failure rate', batch.max_failure_rate ? ratePercent(batch.max_failure_rate) : 'never'],
+      ['Stops above failure rate', batch.first_wave ? `${ratePercent(batch.max_failure_rate)} of the first wave` : 'no staged rollout'],
       ['Started', dateTime(batch.created)],
     ]),
   );
