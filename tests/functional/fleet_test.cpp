@@ -328,6 +328,12 @@ BOOST_AUTO_TEST_CASE(validation_messages_are_keyed_by_field) {
   BOOST_TEST(str(json(twice->body)["errors"]["name"][0]) ==
              "A category with this name already exists in this organization.");
   BOOST_TEST(admin.post(kUpgrader + "category/", "not json")->status == 400);
+  // Regression: deeply nested JSON overflowed the recursive parser's stack and killed the worker.
+  const std::string deep = R"({"name":)" + std::string(300000, '[') + std::string(300000, ']') + "}";
+  const auto nested = admin.post(kUpgrader + "category/", deep);
+  BOOST_REQUIRE(nested);
+  BOOST_TEST(nested->status == 400);
+  BOOST_TEST(str(json(nested->body)["errors"]["name"][0]) == "Not a valid string.");
 
   const std::string category = admin.create(kUpgrader + "category/", R"({"name":"Builds"})");
   admin.create(kUpgrader + "build/", R"({"category":")" + category + R"(","version":"1.0","os":"OpenWrt 1"})");

@@ -133,7 +133,7 @@ domain::fleet::Principal authenticate(const Request& request, Context& context) 
 
 domain::fleet::Input read_input(const Request& request, bool partial) {
   rapidjson::Document document;
-  document.Parse(request.body.c_str(), request.body.size());
+  document.Parse<rapidjson::kParseIterativeFlag>(request.body.c_str(), request.body.size());  // deep nesting is safe
   if (document.HasParseError() || !document.IsObject()) {
     throw Error(Code::kInvalidArgument, "the request body must be a JSON object");
   }

@@ -319,7 +319,7 @@ std::optional<std::chrono::milliseconds> BatchRepository::dispatch(const std::st
       }
       const int max_parallel = row->getInt(3);
       const int first_wave = row->getInt(4);
-      const double max_failure_rate = row->getDouble(5);
+      const auto max_failure_rate = static_cast<double>(row->getDouble(5));
       const bool wave_passed = row->getBoolean(6);
       const std::string organization = row->getString(7);
       const std::string seq = std::to_string(batch->next_seq);

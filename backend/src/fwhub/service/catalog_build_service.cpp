@@ -28,7 +28,7 @@ std::vector<RequestedImage> CatalogBuildService::request(const domain::fleet::Pr
                                                          const std::string& build_id, std::string_view body) {
   fleet_.changeable(who, domain::fleet::Table::kBuild, build_id);
   rapidjson::Document document;
-  document.Parse(body.data(), body.size());
+  document.Parse<rapidjson::kParseIterativeFlag>(body.data(), body.size());
   if (document.HasParseError() || !document.IsObject()) {
     throw Error(Code::kInvalidArgument, "the request body must be a JSON object");
   }

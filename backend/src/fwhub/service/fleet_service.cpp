@@ -50,7 +50,7 @@ std::string json_array(const std::vector<std::string>& items) {
 
 std::vector<std::string> string_array(const std::string& json) {
   rapidjson::Document document;
-  document.Parse(json.c_str(), json.size());
+  document.Parse<rapidjson::kParseIterativeFlag>(json.c_str(), json.size());
   std::vector<std::string> items;
   if (document.IsArray()) {
     for (const auto& item : document.GetArray()) {

@@ -46,7 +46,7 @@ struct Metadata {
 Metadata read_metadata(const std::string& json) {
   Metadata metadata;
   rapidjson::Document document;
-  document.Parse(json.c_str(), json.size());
+  document.Parse<rapidjson::kParseIterativeFlag>(json.c_str(), json.size());
   if (!document.IsObject()) {
     return metadata;
   }
