@@ -92,6 +92,7 @@ BOOST_AUTO_TEST_CASE(concurrent_endings_keep_the_counters_exact) {
   constexpr int kThreads = 8;
   constexpr int kEach = 400;
   std::vector<std::thread> threads;
+  threads.reserve(kThreads);
   for (int t = 0; t < kThreads; ++t) {
     threads.emplace_back([&fleet, t] {
       Connection own(fleet.database.config());

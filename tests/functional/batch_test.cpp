@@ -45,7 +45,7 @@ std::string type_of(int index) {
 
 // A build with one image per board of the given devices (same type per board across builds).
 std::string build_for(Fleet& fleet, const std::vector<int>& indexes, int padding_kb = 0) {
-  const std::string build = fleet.add_build();
+  std::string build = fleet.add_build();
   std::set<std::string> types;
   for (const int index : indexes) {
     if (types.insert(type_of(index)).second) {
@@ -60,7 +60,7 @@ std::string start(Fleet& fleet, const std::string& build, const std::string& bod
   const auto result = fleet.post(kUpgrader + "build/" + build + "/upgrade/", body);
   BOOST_REQUIRE(result);
   BOOST_REQUIRE_MESSAGE(result->status == 201, result->status << " " << result->body);
-  const std::string id = str(json(result->body)["batch"]);
+  std::string id = str(json(result->body)["batch"]);
   BOOST_TEST(result->get_header_value("Location") == kUpgrader + "batch-upgrade-operation/" + id + "/");
   return id;
 }

@@ -19,7 +19,6 @@
 #include "support/fleet_calls.hpp"
 #include "support/stack_client.hpp"
 
-using fwhub::testing::admin_line;
 using fwhub::testing::device_password;
 using fwhub::testing::Devices;
 using fwhub::testing::Fleet;

@@ -13,6 +13,7 @@ BOOST_AUTO_TEST_CASE(four_uploads_share_one_rate) {
   fwhub::BandwidthLimit limit(kRate);
   const auto begin = std::chrono::steady_clock::now();
   std::vector<std::thread> uploads;
+  uploads.reserve(4);
   for (int i = 0; i < 4; ++i) {
     uploads.emplace_back([&limit] {
       for (int chunk = 0; chunk < 8; ++chunk) {
