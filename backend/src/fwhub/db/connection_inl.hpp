@@ -24,4 +24,22 @@ auto with_connection(Connection& connection, Fn&& fn) -> decltype(fn(connection)
   }
 }
 
+// with_connection, and `fn` run again (up to 5 times) when InnoDB rolled it back for a deadlock
+// (1213) or a lock wait timeout (1205). Only for a `fn` that is one statement or one whole
+// transaction, so that a rerun repeats nothing that was kept.
+template <typename Fn>
+auto rerun_on_lock_conflict(Connection& connection, Fn&& fn) -> decltype(fn(connection)) {
+  return with_connection(connection, [&fn](Connection& c) -> decltype(fn(connection)) {
+    for (int attempt = 1;; ++attempt) {
+      try {
+        return fn(c);
+      } catch (const sql::SQLException& error) {
+        if ((error.getErrorCode() != 1213 && error.getErrorCode() != 1205) || attempt == 5) {
+          throw;
+        }
+      }
+    }
+  });
+}
+
 }  // namespace fwhub::db

@@ -80,7 +80,7 @@ std::string join(const std::vector<std::string>& kinds) {
 }  // namespace
 
 std::optional<std::uint64_t> JobRepository::enqueue(const domain::NewJob& job) {
-  return with_connection(connection_, [&](Connection& c) -> std::optional<std::uint64_t> {
+  return rerun_on_lock_conflict(connection_, [&](Connection& c) -> std::optional<std::uint64_t> {
     auto insert = c.prepare(kInsert);
     insert->setString(1, job.kind);
     insert->setString(2, job.payload);
@@ -109,7 +109,7 @@ std::optional<std::uint64_t> JobRepository::enqueue(const domain::NewJob& job) {
 
 std::optional<domain::Job> JobRepository::claim(const std::string& owner, std::chrono::seconds lease,
                                                 const std::vector<std::string>& kinds) {
-  return with_connection(connection_, [&](Connection& c) -> std::optional<domain::Job> {
+  return rerun_on_lock_conflict(connection_, [&](Connection& c) -> std::optional<domain::Job> {
     Transaction transaction(c);
     std::optional<domain::Job> job;
     for (const char* query : {kSelectExpired, kSelectDue}) {
@@ -138,7 +138,7 @@ std::optional<domain::Job> JobRepository::claim(const std::string& owner, std::c
 }
 
 int JobRepository::renew_leases(const std::string& owner, std::chrono::seconds lease) {
-  return with_connection(connection_, [&](Connection& c) {
+  return rerun_on_lock_conflict(connection_, [&](Connection& c) {
     auto update = c.prepare(kRenew);
     update->setInt64(1, lease.count());
     update->setString(2, owner);
@@ -148,7 +148,7 @@ int JobRepository::renew_leases(const std::string& owner, std::chrono::seconds l
 
 bool JobRepository::record_step(std::uint64_t id, const std::string& owner, const std::string& step,
                                 const std::string& step_data) {
-  return with_connection(connection_, [&](Connection& c) {
+  return rerun_on_lock_conflict(connection_, [&](Connection& c) {
     auto update = c.prepare(kRecordStep);
     update->setString(1, step);
     update->setString(2, step_data);
@@ -159,7 +159,7 @@ bool JobRepository::record_step(std::uint64_t id, const std::string& owner, cons
 }
 
 bool JobRepository::succeed(std::uint64_t id, const std::string& owner) {
-  return with_connection(connection_, [&](Connection& c) {
+  return rerun_on_lock_conflict(connection_, [&](Connection& c) {
     auto update = c.prepare(kFinish);
     update->setString(1, "succeeded");
     update->setNull(2, sql::DataType::VARCHAR);
@@ -170,7 +170,7 @@ bool JobRepository::succeed(std::uint64_t id, const std::string& owner) {
 }
 
 bool JobRepository::fail(std::uint64_t id, const std::string& owner, const std::string& error) {
-  return with_connection(connection_, [&](Connection& c) {
+  return rerun_on_lock_conflict(connection_, [&](Connection& c) {
     auto update = c.prepare(kFinish);
     update->setString(1, "failed");
     update->setString(2, error);
@@ -182,7 +182,7 @@ bool JobRepository::fail(std::uint64_t id, const std::string& owner, const std::
 
 bool JobRepository::retry_later(std::uint64_t id, const std::string& owner, const std::string& error,
                                 std::chrono::milliseconds delay) {
-  return with_connection(connection_, [&](Connection& c) {
+  return rerun_on_lock_conflict(connection_, [&](Connection& c) {
     auto update = c.prepare(kRetryLater);
     update->setString(1, error);
     update->setInt64(2, std::chrono::duration_cast<std::chrono::microseconds>(delay).count());
@@ -193,7 +193,7 @@ bool JobRepository::retry_later(std::uint64_t id, const std::string& owner, cons
 }
 
 bool JobRepository::defer(std::uint64_t id, const std::string& owner, std::chrono::milliseconds delay) {
-  return with_connection(connection_, [&](Connection& c) {
+  return rerun_on_lock_conflict(connection_, [&](Connection& c) {
     auto update = c.prepare(kDefer);
     update->setInt64(1, std::chrono::duration_cast<std::chrono::microseconds>(delay).count());
     update->setUInt64(2, id);
@@ -204,7 +204,7 @@ bool JobRepository::defer(std::uint64_t id, const std::string& owner, std::chron
 
 bool JobRepository::reschedule(std::uint64_t id, const std::string& owner, const std::string& error,
                                std::chrono::milliseconds delay) {
-  return with_connection(connection_, [&](Connection& c) {
+  return rerun_on_lock_conflict(connection_, [&](Connection& c) {
     auto update = c.prepare(kReschedule);
     if (error.empty()) {
       update->setNull(1, sql::DataType::VARCHAR);
@@ -219,7 +219,7 @@ bool JobRepository::reschedule(std::uint64_t id, const std::string& owner, const
 }
 
 bool JobRepository::bring_forward(const std::string& active_key) {
-  return with_connection(connection_, [&](Connection& c) {
+  return rerun_on_lock_conflict(connection_, [&](Connection& c) {
     auto update = c.prepare(kBringForward);
     update->setString(1, active_key);
     return update->executeUpdate() == 1;
@@ -227,7 +227,7 @@ bool JobRepository::bring_forward(const std::string& active_key) {
 }
 
 bool JobRepository::release(std::uint64_t id, const std::string& owner) {
-  return with_connection(connection_, [&](Connection& c) {
+  return rerun_on_lock_conflict(connection_, [&](Connection& c) {
     auto update = c.prepare(kRelease);
     update->setUInt64(1, id);
     update->setString(2, owner);
@@ -236,7 +236,7 @@ bool JobRepository::release(std::uint64_t id, const std::string& owner) {
 }
 
 int JobRepository::delete_finished_older_than(std::chrono::hours age) {
-  return with_connection(connection_, [&](Connection& c) {
+  return rerun_on_lock_conflict(connection_, [&](Connection& c) {
     int total = 0;
     for (;;) {
       auto remove = c.prepare(kDeleteFinished);
@@ -251,7 +251,7 @@ int JobRepository::delete_finished_older_than(std::chrono::hours age) {
 }
 
 std::optional<domain::Job> JobRepository::find(std::uint64_t id) {
-  return with_connection(connection_, [&](Connection& c) -> std::optional<domain::Job> {
+  return rerun_on_lock_conflict(connection_, [&](Connection& c) -> std::optional<domain::Job> {
     auto select = c.prepare(std::string("SELECT ") + kColumns + kFind);
     select->setUInt64(1, id);
     std::unique_ptr<sql::ResultSet> rows(select->executeQuery());
@@ -263,7 +263,7 @@ std::optional<domain::Job> JobRepository::find(std::uint64_t id) {
 }
 
 std::optional<std::pair<domain::Job, bool>> JobRepository::find_active(const std::string& active_key) {
-  return with_connection(connection_, [&](Connection& c) -> std::optional<std::pair<domain::Job, bool>> {
+  return rerun_on_lock_conflict(connection_, [&](Connection& c) -> std::optional<std::pair<domain::Job, bool>> {
     auto select = c.prepare(std::string("SELECT ") + kColumns + kFindActive);
     select->setString(1, active_key);
     std::unique_ptr<sql::ResultSet> rows(select->executeQuery());
