@@ -14,7 +14,7 @@
 
 namespace {
 
-constexpr std::int64_t kMaxBody = 1024 * 1024;
+constexpr std::int64_t kMaxBody = std::int64_t{1024} * 1024;
 
 // One length of the FastCGI encoding: a byte below 0x80, or four bytes with the top bit set.
 bool read_length(std::string_view& in, std::size_t& length) {

@@ -352,7 +352,7 @@ Config parse_config(const std::string& text, const std::string& origin) {
              .integer("dispatch_interval_seconds", c.dispatch_interval_seconds, 1, 3600)
              .integer("offline_retry_seconds", c.offline_retry_seconds, 1, 86400)
              .integer("offline_retry_max_seconds", c.offline_retry_max_seconds, 1, std::int64_t{7} * 86400)
-             .integer("persistent_deadline_hours", c.persistent_deadline_hours, 1, 24 * 365)
+             .integer("persistent_deadline_hours", c.persistent_deadline_hours, 1, std::int64_t{24} * 365)
              .integer("max_upload_bytes_per_second", c.max_upload_bytes_per_second, 0, std::int64_t{1} << 40U)
              .read();
        }},
