@@ -6,6 +6,7 @@ the demo. See README.md in this folder.
                [--password PW] [--key PUBKEYFILE] [--detach]
   devsim stop --state DIR
   devsim status --state DIR [--json]
+  devsim unplug|plug --state DIR NAME...
 """
 import argparse
 import json
@@ -75,6 +76,7 @@ def start(args):
               "authorized_key": pathlib.Path(args.key).read_text() if args.key else None}
     (state / "config.json").write_text(json.dumps(config, indent=2) + "\n")
     (state / "devices.json").unlink(missing_ok=True)
+    (state / "unplugged.json").unlink(missing_ok=True)
     with open(state / "supervisor.log", "ab") as log:
         proc = subprocess.Popen([sys.executable, str(HERE / "supervisor.py"), str(state)], cwd=HERE,
                                 stdin=subprocess.DEVNULL, stdout=log, stderr=log, start_new_session=True)
@@ -117,6 +119,22 @@ def stop_all(state):
     (state / "supervisor.pid").unlink(missing_ok=True)
 
 
+def unplug(args, unplugged):
+    """Adds the devices to (or removes them from) the unplugged set the supervisor reads on SIGHUP."""
+    state = pathlib.Path(args.state).resolve()
+    pid = supervisor_pid(state)
+    if not pid:
+        sys.exit("devsim: no devices running in %s" % state)
+    known = {spec["name"] for spec in json.loads((state / "config.json").read_text())["devices"]}
+    if not set(args.names) <= known:
+        sys.exit("devsim: unknown devices: %s" % " ".join(sorted(set(args.names) - known)))
+    path = state / "unplugged.json"
+    names = set(json.loads(path.read_text())) if path.exists() else set()
+    names = names | set(args.names) if unplugged else names - set(args.names)
+    devices.write_atomic(path, json.dumps(sorted(names)))
+    os.kill(pid, signal.SIGHUP)
+
+
 def status(args):
     state = pathlib.Path(args.state).resolve()
     config = json.loads((state / "config.json").read_text())
@@ -156,9 +174,15 @@ def main():
     p = commands.add_parser("status", help="each device's state, firmware and number of flashes")
     p.add_argument("--state", required=True)
     p.add_argument("--json", action="store_true")
+    for name, text in [("unplug", "make devices vanish (until plug)"), ("plug", "bring unplugged devices back")]:
+        p = commands.add_parser(name, help=text)
+        p.add_argument("--state", required=True)
+        p.add_argument("names", nargs="+", metavar="NAME")
     args = parser.parse_args()
     if args.command == "start":
         start(args)
+    elif args.command in ("unplug", "plug"):
+        unplug(args, args.command == "unplug")
     elif args.command == "stop":
         stop_all(pathlib.Path(args.state).resolve())
     else:

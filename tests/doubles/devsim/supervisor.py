@@ -42,7 +42,7 @@ class Device:
         self.version, self.revision, self.target = spec["version"], spec["revision"], spec["target"]
         self.reboot_seconds = self.faults.get("reboot_seconds", config["reboot_seconds"])
         self.authorized_key = config.get("authorized_key")
-        self.flashes, self.state, self.upgrading = 0, "down", False
+        self.flashes, self.state, self.upgrading, self.unplugged = 0, "down", False, False
         self.proc = self.server = self.relay = None
         self.identity = self.host_key = None
 
@@ -183,6 +183,10 @@ class Device:
         if "returns_on_address" in self.faults:
             self.address, self.port = devices.split_address(self.faults["returns_on_address"], self.port)
         self.upgrading = False
+        if self.unplugged:  # stays away until plugged in again
+            self.state = "unplugged"
+            self.save()
+            return
         try:
             await self.boot()
         except (RuntimeError, OSError) as error:  # e.g. returns_on_address names a port in use
@@ -190,6 +194,24 @@ class Device:
             self.drop()
             self.state = "down"
             self.save()
+
+    async def set_unplugged(self, unplugged):
+        """`devsim unplug`: the device vanishes (sessions die, connections refused) until `plug`;
+        a reflash in progress still completes and counts."""
+        if unplugged == self.unplugged:
+            return
+        self.unplugged = unplugged
+        if unplugged and self.state == "up":
+            self.drop()
+            self.state = "unplugged"
+            self.save()
+        elif not unplugged and self.state == "unplugged":
+            self.state = "down"
+            await self.boot()
+            if self.unplugged:  # unplugged again while it booted
+                self.drop()
+                self.state = "unplugged"
+                self.save()
 
     def listing(self):
         keys = ["name", "address", "port", "username", "password", "model", "board_name", "version", "revision",
@@ -204,9 +226,17 @@ async def supervise(state):
     stop = asyncio.Event()
     for signum in (signal.SIGTERM, signal.SIGINT):
         asyncio.get_running_loop().add_signal_handler(signum, stop.set)
+    fleet = []
+
+    def replug():  # SIGHUP: unplugged.json (written by `devsim unplug|plug`) changed
+        path = state / "unplugged.json"
+        names = set(json.loads(path.read_text())) if path.exists() else set()
+        for device in fleet:
+            asyncio.create_task(device.set_unplugged(device.spec["name"] in names))
+    asyncio.get_running_loop().add_signal_handler(signal.SIGHUP, replug)
     started = time.monotonic()
     devices.build_base(state / "base")
-    fleet = [Device(state, state / "base", spec, config) for spec in config["devices"]]
+    fleet.extend(Device(state, state / "base", spec, config) for spec in config["devices"])
     try:
         hashed = devices.password_hash(config["devices"][0]["password"]) if fleet else ""
         with concurrent.futures.ThreadPoolExecutor(8) as pool:

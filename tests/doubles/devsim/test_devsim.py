@@ -316,6 +316,52 @@ class Stop(unittest.TestCase):
             self.assertIn("down", devsim("status", "--state", str(state)))
 
 
+class Unplug(unittest.TestCase):
+    def test_unplugged_device_vanishes_and_comes_back_after_a_reflash_it_had_begun(self):
+        with tempfile.TemporaryDirectory(prefix="devsim-unplug-") as tmp:
+            tmp = pathlib.Path(tmp)
+            state = tmp / "state"
+            device = json.loads(devsim("start", "--count", "1", "--state", str(state), "--reboot-seconds", "1",
+                                       "--detach"))[0]
+
+            def status():
+                return json.loads(devsim("status", "--state", str(state), "--json"))[0]
+
+            def wait(expected):
+                deadline = time.monotonic() + 10
+                while status()["state"] != expected:
+                    self.assertLess(time.monotonic(), deadline, "never %s: %s" % (expected, status()))
+                    time.sleep(0.1)
+            try:
+                client = Client(tmp, device)
+                session = subprocess.Popen(["sshpass", "-p", "password", "ssh"] + client.options
+                                           + ["-p", str(device["port"]), "root@" + device["address"], "sleep 300"],
+                                           stderr=subprocess.DEVNULL)
+                time.sleep(0.5)
+                devsim("unplug", "--state", str(state), "sim-001")
+                wait("unplugged")
+                self.assertEqual(session.wait(timeout=10), 255)  # its sessions died with it
+                self.assertIn("Connection refused", client.run("true").stderr)
+                devsim("plug", "--state", str(state), "sim-001")
+                wait("up")
+                self.assertEqual(client.check("echo back"), "back\n")
+
+                # Unplugged during the reboot of a reflash: the flash counts, the device stays away.
+                self.assertEqual(client.upload(image(device["board_name"], device["target"]), "/tmp/fw.bin")
+                                 .returncode, 0)
+                self.assertEqual(client.run("sysupgrade -v /tmp/fw.bin").returncode, 255)
+                devsim("unplug", "--state", str(state), "sim-001")
+                time.sleep(2)
+                self.assertEqual((status()["state"], status()["flashes"]), ("unplugged", 1))
+                devsim("plug", "--state", str(state), "sim-001")
+                wait("up")
+                self.assertEqual((status()["version"], status()["flashes"]), (NEW_VERSION, 1))
+                with self.assertRaises(subprocess.CalledProcessError):
+                    devsim("unplug", "--state", str(state), "sim-999")
+            finally:
+                devsim("stop", "--state", str(state))
+
+
 def processes(state):
     """ps lines of processes belonging to the state folder (by command line or chroot)."""
     lines = subprocess.run(["ps", "-eo", "pid=,args="], capture_output=True, text=True, check=True).stdout
