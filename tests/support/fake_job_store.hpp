@@ -3,6 +3,7 @@
 
 #include <map>
 
+#include "fwhub/common/status.hpp"
 #include "fwhub/domain/job.hpp"
 
 namespace fwhub::testing {
@@ -48,12 +49,17 @@ class FakeJobStore final : public domain::JobStore {
   int delete_finished_older_than(std::chrono::hours /*age*/) override { return 0; }
 
   bool lease_held = true;
+  int unavailable_writes = 0;  // the next this many outcome writes fail as with the database down
   std::map<std::uint64_t, Outcome> outcomes;
   std::map<std::uint64_t, std::vector<std::string>> steps;
   std::vector<domain::NewJob> enqueued;
 
  private:
   bool set(std::uint64_t id, Outcome outcome) {
+    if (unavailable_writes > 0) {
+      --unavailable_writes;
+      throw Error(Code::kUnavailable, "database unavailable: Server has gone away");
+    }
     outcomes[id] = std::move(outcome);
     return lease_held;
   }

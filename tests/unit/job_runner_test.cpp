@@ -46,6 +46,24 @@ BOOST_FIXTURE_TEST_CASE(ok_succeeds, Fixture) {
   BOOST_TEST(store.outcomes.at(7).state == "succeeded");
 }
 
+// Regression (found by tests/chaos): a job that ended while MariaDB restarted stayed 'running' under
+// its scheduler, whose heartbeat renewed the lease forever.
+BOOST_FIXTURE_TEST_CASE(the_outcome_is_stored_once_the_database_is_back, Fixture) {
+  kind([](JobContext&) { return Status(Code::kUnavailable, "mirror down"); });
+  store.unavailable_writes = 3;
+  BOOST_TEST(static_cast<int>(run(1, 3)) == static_cast<int>(JobOutcome::kRetrying));
+  BOOST_TEST(store.unavailable_writes == 0);
+  BOOST_TEST(store.outcomes.at(7).state == "retry");
+}
+
+BOOST_FIXTURE_TEST_CASE(a_stopping_scheduler_does_not_wait_for_the_database, Fixture) {
+  kind([](JobContext&) { return Status::ok(); });
+  store.unavailable_writes = 1;
+  stopping = true;
+  BOOST_CHECK_THROW(run(), Error);
+  BOOST_TEST(store.outcomes.empty());
+}
+
 BOOST_FIXTURE_TEST_CASE(unavailable_retries_with_backoff, Fixture) {
   kind([](JobContext&) { return Status(Code::kUnavailable, "mirror down"); });
   BOOST_TEST(static_cast<int>(run(2, 3)) == static_cast<int>(JobOutcome::kRetrying));

@@ -3,6 +3,10 @@
 
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
+#include <functional>
+#include <thread>
+
 namespace fwhub::scheduler {
 namespace {
 
@@ -16,6 +20,25 @@ Status run_handler(const JobKind& kind, JobContext& context) {
   }
 }
 
+// Stores a run's outcome. While the database is unavailable (a restart, a failover) it tries again
+// instead of leaving the row 'running' under this scheduler, whose heartbeat would then renew the
+// lease forever; a stopping scheduler gives up (its lease runs out and another one takes the job).
+bool store_outcome(const std::function<bool()>& write, const std::atomic<bool>& stopping) {
+  std::chrono::milliseconds delay{100};
+  for (;;) {
+    try {
+      return write();
+    } catch (const Error& error) {
+      if (error.code() != Code::kUnavailable || stopping) {
+        throw;
+      }
+      spdlog::warn("storing a job's outcome: {}; trying again in {} ms", error.what(), delay.count());
+      std::this_thread::sleep_for(delay);
+      delay = std::min(delay * 2, std::chrono::milliseconds(2000));
+    }
+  }
+}
+
 }  // namespace
 
 JobOutcome JobRunner::run(domain::Job& job, domain::JobStore& store, const std::string& owner,
@@ -23,10 +46,14 @@ JobOutcome JobRunner::run(domain::Job& job, domain::JobStore& store, const std::
   const JobKind* kind = registry_.find(job.kind);
   // A finished run of a periodic kind queues the same row again one period later.
   const auto finish = [&](const std::string& error) {
-    if (kind != nullptr && kind->period) {
-      return store.reschedule(job.id, owner, error, *kind->period);
-    }
-    return error.empty() ? store.succeed(job.id, owner) : store.fail(job.id, owner, error);
+    return store_outcome(
+        [&] {
+          if (kind != nullptr && kind->period) {
+            return store.reschedule(job.id, owner, error, *kind->period);
+          }
+          return error.empty() ? store.succeed(job.id, owner) : store.fail(job.id, owner, error);
+        },
+        stopping);
   };
   if (kind == nullptr) {
     finish("unknown job kind: " + job.kind);
@@ -47,17 +74,17 @@ JobOutcome JobRunner::run(domain::Job& job, domain::JobStore& store, const std::
   JobOutcome outcome = JobOutcome::kFailed;
   bool still_mine = true;
   if (status.is_ok() && context.deferred()) {
-    still_mine = store.defer(job.id, owner, *context.deferred());
+    still_mine = store_outcome([&] { return store.defer(job.id, owner, *context.deferred()); }, stopping);
     outcome = JobOutcome::kReleased;
   } else if (status.is_ok()) {
     still_mine = finish("");
     outcome = JobOutcome::kSucceeded;
   } else if (status.code() == Code::kAborted) {
-    still_mine = store.release(job.id, owner);
+    still_mine = store_outcome([&] { return store.release(job.id, owner); }, stopping);
     outcome = JobOutcome::kReleased;
   } else if (status.code() == Code::kUnavailable && job.attempts < job.max_attempts) {
     const auto delay = backoff_delay(kind->backoff, job.attempts, random_);
-    still_mine = store.retry_later(job.id, owner, status.message(), delay);
+    still_mine = store_outcome([&] { return store.retry_later(job.id, owner, status.message(), delay); }, stopping);
     outcome = JobOutcome::kRetrying;
     spdlog::warn("job {} ({}) attempt {} failed, retry in {} ms: {}", job.id, job.kind, job.attempts, delay.count(),
                  status.message());

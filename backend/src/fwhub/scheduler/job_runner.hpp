@@ -14,7 +14,8 @@ class JobRunner {
  public:
   JobRunner(const JobKindRegistry& registry, Random& random) : registry_(registry), random_(random) {}
 
-  // Never throws for handler errors; store errors (database down) propagate as Error.
+  // Never throws for handler errors. Storing the outcome waits out an unavailable database (unless
+  // stopping); other store errors propagate as Error.
   JobOutcome run(domain::Job& job, domain::JobStore& store, const std::string& owner,
                  const std::atomic<bool>& stopping) const;
 
