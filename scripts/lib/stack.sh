@@ -31,11 +31,12 @@ ensure_packages() {
   apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null || die "apt-get install failed"
 }
 
+# Builds everything, or only the targets given (e.g. the programs a benchmark runs).
 build_project() {
   log "building (Release) in $BUILD"
   cmake -S "$ROOT" -B "$BUILD" -DCMAKE_BUILD_TYPE=Release >"$BUILD.cmake.log" 2>&1 \
     || { cat "$BUILD.cmake.log"; die "cmake configuration failed"; }
-  cmake --build "$BUILD" -j "$(nproc)" >"$BUILD.build.log" 2>&1 \
+  cmake --build "$BUILD" -j "$(nproc)" ${1:+--target "$@"} >"$BUILD.build.log" 2>&1 \
     || { grep -E "error|Error" -A3 "$BUILD.build.log" | head -60; die "build failed (full log: $BUILD.build.log)"; }
 }
 
@@ -85,7 +86,8 @@ mirror_public_key() { grep -hv '^untrusted comment' "$STATE"/mirror/keys/* | hea
 
 # fwhub.toml of the local stack, written at every start from the stack's settings.
 write_config() {
-  local upstream=${UPSTREAM:-http://127.0.0.1:$MIRROR_PORT}
+  # STACK_MIRROR_URL: a proxy in front of the local mirror (the chaos suite's fault switch).
+  local upstream=${UPSTREAM:-${STACK_MIRROR_URL:-http://127.0.0.1:$MIRROR_PORT}}
   cat >"$STATE/fwhub.toml" <<TOML
 # fwhub configuration of the local stack in $STATE, written by scripts/run at every start.
 # The database password is in secrets/db_password and reaches the programs as FWHUB_DB_PASSWORD;
@@ -111,6 +113,7 @@ allow_defaults = true
 job_timeout_seconds = ${STACK_BUILD_TIMEOUT:-600}
 max_parallel = ${STACK_BUILD_PARALLEL:-2}
 max_pending_jobs = ${STACK_MAX_PENDING:-200}
+failure_ttl_seconds = ${STACK_BUILD_FAILURE_TTL:-3600}
 
 # Simulated devices (scripts/devsim) reboot in seconds, not minutes.
 [upgrade]

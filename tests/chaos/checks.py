@@ -1,0 +1,232 @@
+"""The chaos suite's checks once the faults are removed: waiting (bounded) for the work to settle,
+then jobs, builds, the store, upgrade operations against the devices' flash counters, the batch,
+every API answer, the daemons, and (after the stack stopped) processes and temporary files.
+Each check adds counts to the report and a line per violation."""
+import collections
+import json
+import time
+
+from api import CLIENT_TIMEOUT
+from stack import SCHEDULERS, alive
+from workload import UPGRADER
+
+TERMINAL_OPERATIONS = ("success", "failed", "cancelled", "aborted")
+GRACE = 3.0  # seconds after a fault during which its effects may still show
+# Temporary names the stack writes before a rename (working copies, staged builders, uploads).
+TEMP_MARKS = (".new.", ".tmp", "chaos-ballast")
+
+
+class Report:
+    def __init__(self):
+        self.sections = []
+        self.violations = []
+
+    def counts(self, title, counter):
+        self.sections.append((title, dict(sorted(counter.items(), key=lambda kv: str(kv[0])))))
+
+    def fail(self, text):
+        self.violations.append(text)
+
+    def print(self, out):
+        for title, values in self.sections:
+            out.write("%s:\n" % title)
+            for key, value in values.items():
+                out.write("  %-48s %s\n" % (" ".join(map(str, key)) if isinstance(key, tuple) else key, value))
+        out.write("violations: %d\n" % len(self.violations))
+        for text in self.violations:
+            out.write("  FAIL %s\n" % text)
+
+
+def windows(faults, *kinds):
+    return [(f.started - 0.5, (f.ended or f.started) + GRACE) for f in faults
+            if f.kind in kinds and f.started is not None]
+
+
+def inside(moment, spans):
+    return any(start <= moment <= end for start, end in spans)
+
+
+def overlaps(begin, end, spans):
+    return any(begin <= stop and start <= end for start, stop in spans)
+
+
+def settle(stack, seconds):
+    """Waits until no build, operation or batch is open and no job runs; True if it did in time."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        open_work = stack.query(
+            "SELECT (SELECT COUNT(*) FROM builds WHERE status IN ('queued', 'running'))"
+            " + (SELECT COUNT(*) FROM upgrade_operations WHERE status NOT IN ('success', 'failed', 'cancelled',"
+            " 'aborted')) + (SELECT COUNT(*) FROM batch_upgrade_operations WHERE status IN ('scheduled',"
+            " 'in-progress', 'paused')) + (SELECT COUNT(*) FROM jobs WHERE state = 'running')")
+        if open_work[0][0] == "0":
+            return True
+        time.sleep(1)
+    return False
+
+
+def retry_failed_builds(stack, api, workload, report):
+    """A build that failed during a fault is requested again (its failure expired: failure_ttl 5 s)
+    and must succeed now that the faults are gone."""
+    failed = {row[0] for row in stack.query("SELECT request_hash FROM builds WHERE status = 'failed'")}
+    by_hash = {h: json.loads(request) for request, hashes in workload.requests.items() for h in hashes}
+    time.sleep(6)
+    outcome = collections.Counter()
+    for request_hash in sorted(failed):
+        if request_hash not in by_hash:
+            report.fail("failed build %s was never requested by the workload" % request_hash)
+            continue
+        api.post("/api/v1/build", by_hash[request_hash])
+        answer = api.until("GET", "/api/v1/build/" + request_hash, None, lambda a: a.status != 202, 120)
+        outcome["done again" if answer.status == 200 else "still %s" % (answer.status or answer.error)] += 1
+        if answer.status != 200:
+            report.fail("build %s requested again after the faults: %s %s" % (request_hash, answer.status,
+                                                                                answer.detail()[:200]))
+    report.counts("failed builds requested again", outcome)
+
+
+def check_jobs(stack, report):
+    rows = stack.query("SELECT kind, state, COUNT(*) FROM jobs GROUP BY kind, state")
+    report.counts("jobs by kind and state", {(kind, state): int(n) for kind, state, n in rows})
+    live = {str(stack.pid(name)) for name in SCHEDULERS if alive(stack.pid(name))}
+    for job, kind, owner in stack.query("SELECT id, kind, IFNULL(lease_owner, '') FROM jobs WHERE state = 'running'"):
+        if owner.rsplit(":", 1)[-1] not in live:
+            report.fail("job %s (%s) running under %r, which is not a live scheduler" % (job, kind, owner))
+    for job, kind, since in stack.query("SELECT id, kind, run_at FROM jobs WHERE state = 'queued'"
+                                        " AND run_at < NOW(3) - INTERVAL 30 SECOND"):
+        report.fail("job %s (%s) due since %s was never claimed" % (job, kind, since))
+
+
+def check_builds(stack, workload, faults, report, started_at):
+    """Build states; a failure must be explained by a fault active while it ran; one build per hash."""
+    rows = stack.query("SELECT request_hash, status, IFNULL(detail, ''), IFNULL(stderr, ''),"
+                       " UNIX_TIMESTAMP(enqueued_at), UNIX_TIMESTAMP(IFNULL(finished_at, NOW(3))) FROM builds")
+    report.counts("builds by status", collections.Counter(row[1] for row in rows))
+    disk = windows(faults, "disk_full")
+    mirror = windows(faults, "mirror_garbage", "mirror_slow")
+    reasons = collections.Counter()
+    for request_hash, status, detail, stderr, enqueued, finished in rows:
+        if status in ("queued", "running"):
+            report.fail("build %s still %s" % (request_hash, status))
+        if status != "failed":
+            continue
+        span = (float(enqueued) - started_at, float(finished) - started_at)
+        text = detail + "\n" + stderr
+        if "No space left on device" in text and overlaps(*span, disk):
+            reasons["disk full (says so)"] += 1
+        elif overlaps(*span, mirror):
+            reasons["mirror fault: " + detail.split(":")[0][:60]] += 1
+        else:
+            report.fail("build %s failed without a fault to explain it: %s" % (request_hash, detail[:300]))
+    report.counts("failed builds by reason", reasons)
+    for request, hashes in workload.requests.items():
+        if len(hashes) != 1:
+            report.fail("one request answered with %d hashes: %s" % (len(hashes), request))
+    for request_hash, succeeded in stack.query(
+            "SELECT JSON_VALUE(payload, '$.request_hash'), COUNT(*) FROM jobs WHERE kind = 'build'"
+            " AND state = 'succeeded' GROUP BY 1 HAVING COUNT(*) > 1"):
+        report.fail("build %s succeeded %s times" % (request_hash, succeeded))
+    report.counts("build requests", {"distinct requests": len(workload.requests),
+                                     "answers of POST /api/v1/build": sum(
+                                         1 for a in workload.api.answers if a.path == "/api/v1/build")})
+
+
+def check_store(stack, report):
+    """Every folder of the store is a finished build; nothing half-written anywhere under lib/."""
+    done = {row[0] for row in stack.query("SELECT request_hash FROM builds WHERE status = 'done'")}
+    store = stack.lib / "store"
+    folders = {p.name for p in store.iterdir()} if store.is_dir() else set()
+    for name in sorted(folders - done):
+        report.fail("store folder %s is not a finished build" % name)
+    for name in sorted(done - folders):
+        report.fail("finished build %s has no store folder" % name)
+    temporary = [str(p.relative_to(stack.lib)) for p in stack.lib.rglob("*") if any(m in p.name for m in TEMP_MARKS)]
+    for folder in ("work", "firmware/.incoming"):  # working copies, uploads being received
+        if (stack.lib / folder).is_dir():
+            temporary += ["%s/%s" % (folder, p.name) for p in (stack.lib / folder).iterdir()]
+    for path in temporary:
+        report.fail("temporary file left: %s" % path)
+    report.counts("store", {"build folders": len(folders), "temporary files": len(temporary)})
+
+
+def check_operations(stack, workload, devices, report):
+    """Every operation ended in success; a device was flashed once per operation that reflashed it."""
+    rows = stack.query("SELECT o.id, d.name, o.status, o.progress, IFNULL(o.batch_id, ''), o.log FROM"
+                       " upgrade_operations o JOIN devices d ON d.id = o.device_id")
+    report.counts("upgrade operations by status", collections.Counter(
+        ("batch" if row[4] else "single", row[2]) for row in rows))
+    reflashed = collections.Counter()
+    for operation, name, status, progress, _, log in rows:
+        if status != "success":
+            report.fail("operation %s of %s ended %s: %s" % (operation, name, status,
+                                                             log.replace("\\n", " | ")[-300:]))
+        if int(progress) >= 65 and "upgrade not needed" not in log:
+            reflashed[name] += 1
+    flashes = {device["name"]: device.get("flashes", 0) for device in devices}
+    summary = collections.Counter()
+    for name, count in flashes.items():
+        if count > reflashed[name]:
+            report.fail("%s flashed %d times for %d operations that reflashed it" % (name, count, reflashed[name]))
+        elif count < reflashed[name]:
+            report.fail("%s flashed %d times but %d operations say they reflashed it" % (name, count,
+                                                                                        reflashed[name]))
+        summary["devices flashed %d times" % count] += 1
+    report.counts("device flash counters (devsim)", summary)
+    if workload.batch is None:
+        report.fail("the batch was never started")
+        return
+    batch = workload.api.get(UPGRADER + "batch-upgrade-operation/%s/" % workload.batch).json() or {}
+    report.counts("batch", {"status": batch.get("status"), "total": batch.get("total"),
+                            "counts": json.dumps(batch.get("counts"))})
+    in_db = collections.Counter(row[2] for row in rows if row[4] == workload.batch)
+    if batch.get("status") != "success" or any(batch.get("counts", {}).get(k, 0) != in_db.get(k, 0)
+                                               for k in set(in_db) | set(batch.get("counts", {}))):
+        report.fail("batch %s: %s, counts %s, operations %s" % (workload.batch, batch.get("status"),
+                                                               batch.get("counts"), dict(in_db)))
+
+
+def check_answers(answers, faults, report):
+    """Each API answer is a proper status: 5xx only 503 inside an injected outage, connection
+    errors only while nginx restarts or a worker dies, no hang outside an outage, and health 503
+    `database unavailable` (never a hang) while MariaDB is down."""
+    database = windows(faults, "db_restart")
+    proxy = windows(faults, "worker_kill", "nginx_restart")
+    nginx = windows(faults, "nginx_restart")
+    statuses = collections.Counter()
+    slowest = 0.0
+    for answer in answers:
+        label = answer.status or answer.error
+        statuses[label] += 1
+        slowest = max(slowest, answer.ended - answer.started)
+        moment = answer.started
+        if answer.error == "refused" and inside(moment, nginx):
+            continue
+        if answer.error == "reset" and inside(moment, proxy):
+            continue
+        if answer.error == "timeout" and inside(moment, database + nginx) and not answer.path.startswith(
+                "/api/v1/health"):
+            continue
+        if answer.status == 503 and (inside(moment, database) or inside(moment, proxy)):
+            continue
+        if answer.status == 500 and answer.path.startswith("/api/v1/build") and (answer.json() or {}).get(
+                "request_hash"):
+            continue  # a failed build (ASU answers 500 with its detail); check_builds judges it
+        if answer.status is not None and answer.status < 500 and answer.status not in (400, 401, 404, 422):
+            continue
+        if answer.status == 529 and answer.path == "/api/v1/build":
+            continue
+        report.fail("%.1f s %s %s answered %s in %.1f s: %s" % (moment, answer.method, answer.path, label,
+                                                                answer.ended - answer.started, answer.body[:160]))
+    report.counts("API answers by status", statuses)
+    report.counts("API latency", {"answers": len(answers), "slowest (s)": round(slowest, 2),
+                                  "client timeout (s)": CLIENT_TIMEOUT})
+    for fault in faults:
+        if fault.kind != "db_restart" or getattr(fault, "down_at", None) is None:
+            continue
+        during = [a for a in answers if a.path == "/api/v1/health" and fault.down_at + 0.5 <= a.started <= fault.up_at]
+        wrong = [a for a in during if a.status != 503 or a.detail() != "database unavailable"]
+        report.counts("health while MariaDB was down at %.1f s" % fault.down_at,
+                      collections.Counter(str(a.status or a.error) for a in during))
+        for answer in wrong:
+            report.fail("health at %.1f s during the database outage: %s %s" % (answer.started, answer.status or
+                                                                                 answer.error, answer.body[:120]))
