@@ -86,7 +86,8 @@ mirror_public_key() { grep -hv '^untrusted comment' "$STATE"/mirror/keys/* | hea
 
 # fwhub.toml of the local stack, written at every start from the stack's settings.
 write_config() {
-  local upstream=${UPSTREAM:-http://127.0.0.1:$MIRROR_PORT}
+  # STACK_MIRROR_URL: a proxy in front of the local mirror (the chaos suite's fault switch).
+  local upstream=${UPSTREAM:-${STACK_MIRROR_URL:-http://127.0.0.1:$MIRROR_PORT}}
   cat >"$STATE/fwhub.toml" <<TOML
 # fwhub configuration of the local stack in $STATE, written by scripts/run at every start.
 # The database password is in secrets/db_password and reaches the programs as FWHUB_DB_PASSWORD;
@@ -112,6 +113,7 @@ allow_defaults = true
 job_timeout_seconds = ${STACK_BUILD_TIMEOUT:-600}
 max_parallel = ${STACK_BUILD_PARALLEL:-2}
 max_pending_jobs = ${STACK_MAX_PENDING:-200}
+failure_ttl_seconds = ${STACK_BUILD_FAILURE_TTL:-3600}
 
 # Simulated devices (scripts/devsim) reboot in seconds, not minutes.
 [upgrade]
