@@ -14,6 +14,7 @@
 #include "fwhub/db/catalog_repository.hpp"
 #include "fwhub/db/connection.hpp"
 #include "fwhub/db/fleet_repository.hpp"
+#include "fwhub/db/metrics_repository.hpp"
 #include "fwhub/db/resource_reader.hpp"
 #include "fwhub/db/upgrade_repository.hpp"
 #include "fwhub/sys/firmware_folder.hpp"
@@ -26,7 +27,7 @@ class ApiThread final : public fwhub::api::ThreadServices {
  public:
   ApiThread(const fwhub::Config& config, fwhub::service::HealthCache& health_cache,
             fwhub::domain::build::StatsBuffer& stats, fwhub::service::DoneBuildCache& done_builds,
-            const fwhub::SecretBox* secrets)
+            const fwhub::SecretBox* secrets, const fwhub::api::RequestMetrics& request_metrics)
       : config_(config),
         connection_(config.database),
         health_(connection_, health_cache),
@@ -41,7 +42,10 @@ class ApiThread final : public fwhub::api::ThreadServices {
         upgrade_store_(connection_, std::filesystem::path(config.paths.state_dir) / "firmware"),
         upgrades_(fleet_, upgrade_store_, config.upgrade),
         batch_store_(connection_, std::chrono::seconds(config.upgrade.dispatch_interval_seconds)),
-        batches_(fleet_, batch_store_, config.upgrade) {}
+        batches_(fleet_, batch_store_, config.upgrade) {
+    context_.request_metrics = &request_metrics;
+    context_.figures = &figures_;
+  }
   fwhub::api::Context& context() override { return context_; }
 
  private:
@@ -63,6 +67,7 @@ class ApiThread final : public fwhub::api::ThreadServices {
   fwhub::service::UpgradeService upgrades_;
   fwhub::db::BatchRepository batch_store_;
   fwhub::service::BatchService batches_;
+  fwhub::db::MetricsRepository figures_{connection_};
   fwhub::api::FleetServices fleet_services_{auth_,           fleet_,    resources_, firmware_files_,
                                             catalog_builds_, upgrades_, batches_};
   fwhub::api::Context context_{health_, catalog_, builds_, config_, &fleet_services_};
@@ -95,6 +100,9 @@ int main(int argc, char** argv) {
     options.drain_seconds = config.api.drain_seconds;
     options.max_body_bytes = config.api.max_body_bytes;
     options.max_upload_bytes = config.fleet.max_image_bytes;
+    // Mapped shared before the workers are forked: every worker counts into the same region.
+    fwhub::api::RequestMetrics request_metrics(router);
+    options.metrics = &request_metrics;
     // Credentials are sealed with the server key; without one they cannot be stored.
     const auto secrets = fwhub::SecretBox::from_setting(config.fleet.secret_key);
     // Checked at start-up: a malformed custom_images setting stops the API with its reason.
@@ -110,10 +118,11 @@ int main(int argc, char** argv) {
     std::once_flag flusher_started;  // per worker: the factory first runs after the fork
     const fwhub::SecretBox* secret_box = secrets ? &*secrets : nullptr;
     return fwhub::api::run_fcgi_pool(
-        options, router, [&config, &health_cache, &stats, &done_builds, &flusher_started, secret_box] {
+        options, router,
+        [&config, &health_cache, &stats, &done_builds, &flusher_started, secret_box, &request_metrics] {
           std::call_once(flusher_started,
                          [&config, &stats] { std::thread(flush_statistics, config, std::ref(stats)).detach(); });
-          return std::make_unique<ApiThread>(config, health_cache, stats, done_builds, secret_box);
+          return std::make_unique<ApiThread>(config, health_cache, stats, done_builds, secret_box, request_metrics);
         });
   } catch (const std::exception& error) {
     spdlog::critical("fwhub-api: {}", error.what());

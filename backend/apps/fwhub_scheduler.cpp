@@ -8,6 +8,7 @@
 #include "fwhub/common/cli.hpp"
 #include "fwhub/common/log.hpp"
 #include "fwhub/db/job_repository.hpp"
+#include "fwhub/db/metrics_repository.hpp"
 #include "fwhub/scheduler/batch_dispatch_job.hpp"
 #include "fwhub/scheduler/build_job.hpp"
 #include "fwhub/scheduler/catalog_sync_job.hpp"
@@ -54,6 +55,12 @@ int main(int argc, char** argv) {
     options.workers = config.scheduler.workers;
     options.poll = milliseconds(config.scheduler.poll_interval_ms);
     options.lease = seconds(config.scheduler.lease_seconds);
+    // Used by the heartbeat thread only (and once more after it stopped).
+    fwhub::db::Connection metrics_connection(config.database);
+    fwhub::db::MetricsRepository metrics(metrics_connection);
+    options.report = [&metrics, owner = options.owner](const std::vector<fwhub::domain::SchedulerCounter>& counters) {
+      metrics.report(owner, counters);
+    };
     fwhub::scheduler::Scheduler scheduler(
         options, registry,
         [&config] {

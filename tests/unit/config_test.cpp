@@ -36,12 +36,13 @@ BOOST_AUTO_TEST_CASE(empty_file_gives_documented_defaults) {
   BOOST_TEST(config.api.max_body_bytes == 1024 * 1024);
   BOOST_TEST(config.scheduler.lease_seconds == 30);
   BOOST_TEST(config.log.level == "info");
+  BOOST_TEST(config.log.format == "text");
 }
 
 BOOST_AUTO_TEST_CASE(values_are_read) {
   const fwhub::Config config = parse_config(
       "[database]\nport = 3307\nname = \"x\"\n[api]\nlisten = \"127.0.0.1:9000\"\nthreads = 8\n"
-      "[scheduler]\nid = \"s1\"\n[log]\nlevel = \"debug\"\n[paths]\nsql_dir = \"/tmp/sql\"\n",
+      "[scheduler]\nid = \"s1\"\n[log]\nlevel = \"debug\"\nformat = \"json\"\n[paths]\nsql_dir = \"/tmp/sql\"\n",
       "test.toml");
   BOOST_TEST(config.database.port == 3307);
   BOOST_TEST(config.database.name == "x");
@@ -49,6 +50,7 @@ BOOST_AUTO_TEST_CASE(values_are_read) {
   BOOST_TEST(config.api.threads == 8);
   BOOST_TEST(config.scheduler.id == "s1");
   BOOST_TEST(config.log.level == "debug");
+  BOOST_TEST(config.log.format == "json");
   BOOST_TEST(config.paths.sql_dir == "/tmp/sql");
 }
 
@@ -72,6 +74,7 @@ BOOST_AUTO_TEST_CASE(out_of_range_is_named) {
 
 BOOST_AUTO_TEST_CASE(bad_choice_and_syntax) {
   BOOST_TEST(error_of("[log]\nlevel = \"loud\"\n").find("key 'log.level' must be one of") != std::string::npos);
+  BOOST_TEST(error_of("[log]\nformat = \"xml\"\n").find("key 'log.format' must be one of") != std::string::npos);
   BOOST_TEST(error_of("[api\n").find("test.toml: line 1") == 0U);
   BOOST_TEST(error_of("[api]\nsocket_mode = \"0999\"\n").find("api.socket_mode") != std::string::npos);
 }

@@ -10,9 +10,12 @@
 #include "fwhub/service/catalog_queries.hpp"
 #include "fwhub/service/fleet_service.hpp"
 #include "fwhub/service/health_service.hpp"
+#include "fwhub/service/operational_figures.hpp"
 #include "fwhub/service/upgrade_service.hpp"
 
 namespace fwhub::api {
+
+class RequestMetrics;
 
 // The fleet management services of a thread.
 struct FleetServices {
@@ -31,7 +34,9 @@ struct Context {
   service::CatalogQueries& catalog;
   service::BuildService& builds;
   const Config& config;
-  FleetServices* fleet = nullptr;  // null where a test composes only the public API
+  FleetServices* fleet = nullptr;                   // null where a test composes only the public API
+  const RequestMetrics* request_metrics = nullptr;  // the pool's shared counters (null: none)
+  service::OperationalFigures* figures = nullptr;   // database figures for /api/v1/metrics (null: none)
 
   // Throws Error kUnavailable when fleet management is not composed in.
   FleetServices& fleet_services() const;

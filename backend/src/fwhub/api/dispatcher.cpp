@@ -4,6 +4,7 @@
 #include <spdlog/spdlog.h>
 
 #include "fwhub/api/http_error.hpp"
+#include "fwhub/common/log.hpp"
 #include "fwhub/common/random.hpp"
 #include "fwhub/domain/fleet/validation.hpp"
 
@@ -22,6 +23,7 @@ Response route_and_run(const Router& router, Request& request, Context& context)
     return response;
   }
   request.path_params = std::move(match.params);
+  request.route = match.route;
   return (*match.handler)(request, context);
 }
 
@@ -56,6 +58,7 @@ Response Dispatcher::dispatch(Request& request, Context& context) const {
   if (request.request_id.empty()) {
     request.request_id = random_hex(16);
   }
+  const LogScope log_scope("request", request.request_id);
   Response response;
   try {
     response = route_and_run(router_, request, context);
@@ -64,15 +67,14 @@ Response Dispatcher::dispatch(Request& request, Context& context) const {
   } catch (const Error& error) {
     const int status = http_status(error.code());
     if (status >= 500) {
-      spdlog::error("request {} {} {}: {}", request.request_id, request.method, request.path, error.what());
+      spdlog::error("{} {}: {}", request.method, request.path, error.what());
       response = problem_response(
           status, status == 500 ? "internal error; request id " + request.request_id : std::string(error.what()));
     } else {
       response = problem_response(status, error.what());
     }
   } catch (const std::exception& error) {
-    spdlog::error("request {} {} {}: unexpected exception: {}", request.request_id, request.method, request.path,
-                  error.what());
+    spdlog::error("{} {}: unexpected exception: {}", request.method, request.path, error.what());
     response = problem_response(500, "internal error; request id " + request.request_id);
   }
   response.header("X-Request-Id", request.request_id);

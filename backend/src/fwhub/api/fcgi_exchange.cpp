@@ -48,7 +48,8 @@ void write_response(FCGX_Request& fcgi, const Response& response, bool head) {
 
 }  // namespace
 
-void serve_exchange(FCGX_Request& fcgi, const Dispatcher& dispatcher, Context& context, const BodyLimits& limits) {
+ExchangeOutcome serve_exchange(FCGX_Request& fcgi, const Dispatcher& dispatcher, Context& context,
+                               const BodyLimits& limits) {
   const CgiParams params = params_from_env(fcgi.envp);
   const char* method = FCGX_GetParam("REQUEST_METHOD", fcgi.envp);
   const bool head = method != nullptr && std::strcmp(method, "HEAD") == 0;
@@ -76,12 +77,16 @@ void serve_exchange(FCGX_Request& fcgi, const Dispatcher& dispatcher, Context& c
       drain(fcgi.in);
     }
     write_response(fcgi, response, head);
+    return {response.status, request.route};
   } catch (const Error& error) {
     drain(fcgi.in);
-    write_response(fcgi, problem_response(http_status(error.code()), error.what()), head);
+    const int status = http_status(error.code());
+    write_response(fcgi, problem_response(status, error.what()), head);
+    return {status, std::nullopt};
   } catch (const std::exception& error) {
     spdlog::error("fastcgi exchange: {}", error.what());
     write_response(fcgi, problem_response(500, "internal error"), head);
+    return {500, std::nullopt};
   }
 }
 

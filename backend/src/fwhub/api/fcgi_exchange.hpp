@@ -4,6 +4,7 @@
 #include <fcgiapp.h>
 
 #include <cstdint>
+#include <optional>
 
 #include "fwhub/api/dispatcher.hpp"
 
@@ -14,9 +15,16 @@ struct BodyLimits {
   std::int64_t max_upload_bytes = 0;                        // multipart uploads (streamed); 0 = unlimited
 };
 
+// What the request metrics count of one exchange.
+struct ExchangeOutcome {
+  int status = 500;
+  std::optional<std::size_t> route;  // nullopt: no route handled the request
+};
+
 // Reads the request (the body up to max_body_bytes; a larger one is drained and answered 413;
 // a multipart/form-data body is not read but handed to the handler as Request::stream),
 // dispatches it and writes the response. Never throws.
-void serve_exchange(FCGX_Request& fcgi, const Dispatcher& dispatcher, Context& context, const BodyLimits& limits);
+ExchangeOutcome serve_exchange(FCGX_Request& fcgi, const Dispatcher& dispatcher, Context& context,
+                               const BodyLimits& limits);
 
 }  // namespace fwhub::api

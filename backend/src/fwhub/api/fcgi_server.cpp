@@ -11,6 +11,7 @@
 
 #include <atomic>
 #include <map>
+#include <string>
 #include <thread>
 #include <vector>
 
@@ -41,8 +42,15 @@ void worker_thread(const FcgiPoolOptions& options, const Dispatcher& dispatcher,
       if (rc < 0) {
         continue;
       }
-      serve_exchange(request, dispatcher, services->context(), {options.max_body_bytes, options.max_upload_bytes});
+      const auto started = std::chrono::steady_clock::now();
+      const char* method_param = FCGX_GetParam("REQUEST_METHOD", request.envp);
+      const std::string method = method_param == nullptr ? "" : method_param;  // envp is freed by Finish
+      const ExchangeOutcome outcome =
+          serve_exchange(request, dispatcher, services->context(), {options.max_body_bytes, options.max_upload_bytes});
       FCGX_Finish_r(&request);
+      if (options.metrics != nullptr) {
+        options.metrics->record(outcome.route, method, outcome.status, std::chrono::steady_clock::now() - started);
+      }
     }
     FCGX_Free(&request, 1);
   } catch (const std::exception& error) {

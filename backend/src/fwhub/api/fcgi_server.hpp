@@ -7,6 +7,7 @@
 #include <memory>
 
 #include "fwhub/api/context.hpp"
+#include "fwhub/api/request_metrics.hpp"
 #include "fwhub/api/router.hpp"
 
 namespace fwhub::api {
@@ -26,6 +27,7 @@ struct FcgiPoolOptions {
   int drain_seconds = 20;
   std::int64_t max_body_bytes = std::int64_t{1024} * 1024;
   std::int64_t max_upload_bytes = 0;  // multipart uploads; 0 = unlimited
+  RequestMetrics* metrics = nullptr;  // created before the fork, shared by all workers; null = not counted
 };
 
 // Runs until SIGTERM or SIGINT; returns the process exit code.

@@ -21,6 +21,7 @@ struct Request {
   std::multimap<std::string, std::string> query;   // decoded
   std::map<std::string, std::string> headers;      // lower-case names, e.g. "content-type"
   std::map<std::string, std::string> path_params;  // filled by the router, decoded
+  std::optional<std::size_t> route;                // the matched route's index, set by the dispatcher
   std::string body;
   BodyReader stream;       // set instead of `body` for multipart/form-data (uploads are streamed)
   std::string request_id;  // from nginx ($request_id) or generated

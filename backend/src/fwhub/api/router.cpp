@@ -68,7 +68,8 @@ RouteMatch Router::match(const std::string& method, const std::string& path) con
   const std::string wanted = method == "HEAD" ? "GET" : method;
   RouteMatch result;
   bool path_known = false;
-  for (const auto& route : routes_) {
+  for (std::size_t index = 0; index < routes_.size(); ++index) {
+    const Route& route = routes_[index];
     std::map<std::string, std::string> params;
     if (!matches(route.segments, segments, params)) {
       continue;
@@ -81,6 +82,7 @@ RouteMatch Router::match(const std::string& method, const std::string& path) con
     if (route.method == wanted && result.handler == nullptr) {
       result.handler = &route.handler;
       result.params = std::move(params);
+      result.route = index;
     }
   }
   if (!path_known) {
@@ -95,6 +97,15 @@ std::vector<std::string> Router::patterns() const {
   std::vector<std::string> out;
   for (const auto& route : routes_) {
     out.push_back(route.method + " " + route.pattern);
+  }
+  return out;
+}
+
+std::vector<RouteName> Router::names() const {
+  std::vector<RouteName> out;
+  out.reserve(routes_.size());
+  for (const auto& route : routes_) {
+    out.push_back({route.method, route.pattern});
   }
   return out;
 }

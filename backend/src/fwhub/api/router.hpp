@@ -3,6 +3,7 @@
 
 #include <functional>
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -18,6 +19,12 @@ struct RouteMatch {
   const Handler* handler = nullptr;           // null: no route for this method
   std::map<std::string, std::string> params;  // decoded path parameters
   std::vector<std::string> allowed;           // methods the path accepts (for 405's Allow)
+  std::optional<std::size_t> route;           // index of the matched route (with the handler)
+};
+
+struct RouteName {
+  std::string method;
+  std::string pattern;
 };
 
 class Router {
@@ -31,6 +38,8 @@ class Router {
   [[nodiscard]] RouteMatch match(const std::string& method, const std::string& path) const;
 
   [[nodiscard]] std::vector<std::string> patterns() const;
+  // Method and pattern of every route, by the index RouteMatch::route gives.
+  [[nodiscard]] std::vector<RouteName> names() const;
 
  private:
   struct Route {

@@ -8,6 +8,7 @@
 #include "fwhub/api/handlers/fleet_crud.hpp"
 #include "fwhub/api/handlers/health_handler.hpp"
 #include "fwhub/api/handlers/image_handler.hpp"
+#include "fwhub/api/handlers/metrics_handler.hpp"
 #include "fwhub/api/handlers/revision_handler.hpp"
 #include "fwhub/api/handlers/stats_handler.hpp"
 #include "fwhub/api/handlers/upgrade_operation_handler.hpp"
@@ -86,6 +87,7 @@ void add_fleet_routes(Router& router) {
 Router make_routes() {
   Router router;
   router.add("GET", "/api/v1/health", handle_health);
+  router.add("GET", "/api/v1/metrics", handle_metrics);
   router.add("GET", "/api/v1/revision/{version}/{target}/{subtarget}", handle_revision);
   router.add("POST", "/api/v1/build", handle_build_submit);
   router.add("GET", "/api/v1/build/{request_hash}", handle_build_poll);

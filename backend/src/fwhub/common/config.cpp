@@ -276,7 +276,10 @@ Config parse_config(const std::string& text, const std::string& origin) {
              .integer("cleanup_interval_seconds", c.cleanup_interval_seconds, 1, std::int64_t{86400} * 7)
              .read();
        }},
-      {"log", [&](const toml::table& t) { TableReader(t, "log", origin).str("level", config.log.level).read(); }},
+      {"log",
+       [&](const toml::table& t) {
+         TableReader(t, "log", origin).str("level", config.log.level).str("format", config.log.format).read();
+       }},
       {"catalog",
        [&](const toml::table& t) {
          auto& c = config.catalog;
@@ -376,6 +379,7 @@ Config parse_config(const std::string& text, const std::string& origin) {
     it->second(*node.as_table());
   }
   check_choice(origin, "log.level", config.log.level, {"trace", "debug", "info", "warn", "error"});
+  check_choice(origin, "log.format", config.log.format, {"text", "json"});
   for (const std::string* url : {&config.catalog.upstream_url, &config.catalog.image_url}) {
     if (!url->empty() && !url->starts_with("http://") && !url->starts_with("https://")) {
       fail(origin, "catalog URLs must start with http:// or https://, not '" + *url + "'");

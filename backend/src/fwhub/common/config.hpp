@@ -40,7 +40,8 @@ struct SchedulerConfig {
 };
 
 struct LogConfig {
-  std::string level = "info";  // trace, debug, info, warn, error
+  std::string level = "info";   // trace, debug, info, warn, error
+  std::string format = "text";  // text lines or "json" (one JSON object per line)
 };
 
 struct PathsConfig {

@@ -1,11 +1,16 @@
 // Outcome classification of one job run.
 #include "fwhub/scheduler/job_runner.hpp"
 
+#include <rapidjson/document.h>
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
+#include <array>
 #include <functional>
 #include <thread>
+#include <utility>
+
+#include "fwhub/common/log.hpp"
 
 namespace fwhub::scheduler {
 namespace {
@@ -18,6 +23,26 @@ Status run_handler(const JobKind& kind, JobContext& context) {
   } catch (const std::exception& error) {
     return {Code::kInternal, error.what()};
   }
+}
+
+// Log fields of a job: its id and kind, and the ids its payload names (operation, batch, build
+// request hash, device), so that every line of the run can be found by any of them.
+LogFields job_log_fields(const domain::Job& job) {
+  LogFields fields = {{"job", std::to_string(job.id)}, {"kind", job.kind}};
+  rapidjson::Document payload;
+  payload.Parse(job.payload.c_str());
+  if (payload.HasParseError() || !payload.IsObject()) {
+    return fields;
+  }
+  static constexpr std::array<std::pair<const char*, const char*>, 4> kIds = {
+      {{"operation_id", "operation"}, {"batch_id", "batch"}, {"request_hash", "build"}, {"device_id", "device"}}};
+  for (const auto& [member, field] : kIds) {
+    const auto it = payload.FindMember(member);
+    if (it != payload.MemberEnd() && it->value.IsString()) {
+      fields.emplace_back(field, it->value.GetString());
+    }
+  }
+  return fields;
 }
 
 // Stores a run's outcome. While the database is unavailable (a restart, a failover) it tries again
@@ -43,6 +68,7 @@ bool store_outcome(const std::function<bool()>& write, const std::atomic<bool>& 
 
 JobOutcome JobRunner::run(domain::Job& job, domain::JobStore& store, const std::string& owner,
                           const std::atomic<bool>& stopping) const {
+  const LogScope log_scope(job_log_fields(job));
   const JobKind* kind = registry_.find(job.kind);
   // A finished run of a periodic kind queues the same row again one period later.
   const auto finish = [&](const std::string& error) {

@@ -13,7 +13,8 @@ Scheduler::Scheduler(SchedulerOptions options, const JobKindRegistry& registry, 
       registry_(registry),
       factory_(std::move(factory)),
       random_(random),
-      runner_(registry, random) {}
+      runner_(registry, random),
+      counters_(registry.names()) {}
 
 void Scheduler::run() {
   std::vector<std::thread> threads;
@@ -27,6 +28,7 @@ void Scheduler::run() {
   for (auto& thread : threads) {
     thread.join();
   }
+  report_counters();
   spdlog::info("scheduler {} stopped after {} jobs", options_.owner, jobs_run_.load());
 }
 
@@ -59,7 +61,8 @@ void Scheduler::worker_loop() {
       }
       claimed = job->kind;
       release_kinds(kinds, claimed);
-      runner_.run(*job, *store, options_.owner, stopping_);
+      counters_.claimed(claimed);
+      counters_.finished(claimed, runner_.run(*job, *store, options_.owner, stopping_));
       ++jobs_run_;
       release_kinds({claimed}, "");
     } catch (const Error& error) {
@@ -98,7 +101,7 @@ void Scheduler::heartbeat_loop() {
   const std::shared_ptr<domain::JobStore> store = factory_();
   while (!stopping_) {
     try {
-      store->renew_leases(options_.owner, options_.lease);
+      counters_.heartbeat(store->renew_leases(options_.owner, options_.lease));
       for (const auto& kind : registry_.kinds()) {
         if (kind.period) {
           // The first run is due at once; afterwards the runner re-queues the same row.
@@ -109,7 +112,19 @@ void Scheduler::heartbeat_loop() {
     } catch (const Error& error) {
       spdlog::warn("scheduler heartbeat: {}", error.what());
     }
+    report_counters();
     idle(std::chrono::duration_cast<std::chrono::milliseconds>(options_.lease) / 3);
+  }
+}
+
+void Scheduler::report_counters() {
+  if (!options_.report) {
+    return;
+  }
+  try {
+    options_.report(counters_.snapshot());
+  } catch (const Error& error) {
+    spdlog::warn("scheduler counters not stored: {}", error.what());
   }
 }
 

@@ -11,6 +11,7 @@
 
 #include "fwhub/common/random.hpp"
 #include "fwhub/scheduler/job_runner.hpp"
+#include "fwhub/scheduler/scheduler_counters.hpp"
 
 namespace fwhub::scheduler {
 
@@ -19,6 +20,8 @@ struct SchedulerOptions {
   int workers = 4;                      // jobs run at once
   std::chrono::milliseconds poll{500};  // idle wait between claims
   std::chrono::seconds lease{30};       // lease length
+  // Stores the process's counters (at every heartbeat and once more on stopping); may throw Error.
+  std::function<void(const std::vector<domain::SchedulerCounter>&)> report;
 };
 
 // Each thread gets its own store (its own database connection).
@@ -43,12 +46,15 @@ class Scheduler {
   std::vector<std::string> reserve_kinds();
   // Gives back the slots reserve_kinds() took, except the one of `kept` (the claimed job's kind).
   void release_kinds(const std::vector<std::string>& kinds, const std::string& kept);
+  // Hands the counters to options_.report; a failure is logged, the next heartbeat tries again.
+  void report_counters();
 
   SchedulerOptions options_;
   const JobKindRegistry& registry_;
   JobStoreFactory factory_;
   Random& random_;
   JobRunner runner_;
+  SchedulerCounters counters_;
   std::atomic<bool> stopping_{false};
   std::atomic<int> jobs_run_{0};
   std::mutex mutex_;

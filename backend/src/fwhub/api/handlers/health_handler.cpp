@@ -6,10 +6,10 @@
 
 namespace fwhub::api {
 
-Response handle_health(const Request& request, Context& context) {
+Response handle_health(const Request& /*request*/, Context& context) {
   const service::HealthReport report = context.health.check();
   if (!report.database_ok) {
-    spdlog::warn("request {}: health: database unavailable: {}", request.request_id, report.database_detail);
+    spdlog::warn("health: database unavailable: {}", report.database_detail);
     Response response = problem_response(503, "database unavailable");
     response.header("Retry-After", "5");
     return response;
