@@ -58,7 +58,7 @@ def endpoints(args):
     if args.base_port:
         return [("127.0.0.1", args.base_port + i) for i in range(args.count)]
     import supervisor
-    return [("127.0.0.1", supervisor.free_port()) for _ in range(args.count)]
+    return [("127.0.0.1", port) for port in supervisor.free_ports(args.count)]
 
 
 def start(args):

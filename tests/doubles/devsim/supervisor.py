@@ -27,10 +27,22 @@ BOOT_TIMEOUT = 10
 DROP_DELAY = 0.5  # lets "Commencing upgrade" reach the client before the device goes away
 
 
+def free_ports(count):
+    """count distinct free ports of 127.0.0.1: every socket stays bound until all are picked (ports
+    picked one at a time repeat now and then, and two dropbears on one port answer for each other)."""
+    sockets = []
+    try:
+        for _ in range(count):
+            sockets.append(socket.socket())
+            sockets[-1].bind(("127.0.0.1", 0))
+        return [s.getsockname()[1] for s in sockets]
+    finally:
+        for s in sockets:
+            s.close()
+
+
 def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+    return free_ports(1)[0]
 
 
 class Device:

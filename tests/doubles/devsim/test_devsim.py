@@ -362,6 +362,15 @@ class Unplug(unittest.TestCase):
                 devsim("stop", "--state", str(state))
 
 
+class Ports(unittest.TestCase):
+    def test_free_ports_are_distinct(self):
+        """A fleet's ports never repeat (bench/batch: of 201 devices on ports picked one by one, two got the same port)."""
+        sys.path.insert(0, str(HERE))
+        import supervisor
+        ports = supervisor.free_ports(3000)
+        self.assertEqual(len(set(ports)), 3000)
+
+
 def processes(state):
     """ps lines of processes belonging to the state folder (by command line or chroot)."""
     lines = subprocess.run(["ps", "-eo", "pid=,args="], capture_output=True, text=True, check=True).stdout
