@@ -364,7 +364,7 @@ class Unplug(unittest.TestCase):
 
 class Ports(unittest.TestCase):
     def test_free_ports_are_distinct(self):
-        """A fleet's ports never repeat (bench/batch: of 201 devices on ports picked one by one, two got the same port)."""
+        """A fleet's ports never repeat (picked one by one, two of bench/batch's 201 devices got one port)."""
         sys.path.insert(0, str(HERE))
         import supervisor
         ports = supervisor.free_ports(3000)
