@@ -19,14 +19,18 @@ std::string format_value(double value) {
   return fmt::format("{}", value);
 }
 
-// HELP text escapes only backslash and newline.
-std::string escape_help(std::string_view text) {
+// Backslash and newline escaped, and the double quote too when `quote` (label values; HELP text
+// keeps its quotes).
+std::string escaped(std::string_view text, bool quote) {
   std::string out;
+  out.reserve(text.size());
   for (const char c : text) {
     if (c == '\\') {
       out += "\\\\";
     } else if (c == '\n') {
       out += "\\n";
+    } else if (c == '"' && quote) {
+      out += "\\\"";
     } else {
       out += c;
     }
@@ -50,26 +54,14 @@ void add_histogram(MetricFamily& family, const MetricLabels& labels, const std::
 }
 
 std::string escape_label_value(std::string_view value) {
-  std::string out;
-  out.reserve(value.size());
-  for (const char c : value) {
-    if (c == '\\') {
-      out += "\\\\";
-    } else if (c == '"') {
-      out += "\\\"";
-    } else if (c == '\n') {
-      out += "\\n";
-    } else {
-      out += c;
-    }
-  }
-  return out;
+  return escaped(value, true);
 }
 
 std::string render_exposition(const std::vector<MetricFamily>& families) {
   std::string out;
   for (const auto& family : families) {
-    out += fmt::format("# HELP {} {}\n# TYPE {} {}\n", family.name, escape_help(family.help), family.name, family.type);
+    out +=
+        fmt::format("# HELP {} {}\n# TYPE {} {}\n", family.name, escaped(family.help, false), family.name, family.type);
     for (const auto& sample : family.samples) {
       out += family.name;
       out += sample.suffix;
