@@ -1,9 +1,11 @@
 // Mass upgrades against MariaDB: a batch of 10,000 devices is created in one set-based
 // transaction, and operations ending concurrently on many connections leave the batch's counters
-// and status exact (every change recounts under the batch row lock).
+// and status exact (every change recounts under the batch row lock); the organization's limit of
+// running operations holds for batches and single upgrades together, also under concurrency.
 #define BOOST_TEST_MODULE batch_repository
 #include <boost/test/unit_test.hpp>
 
+#include <atomic>
 #include <chrono>
 #include <thread>
 #include <vector>
@@ -121,4 +123,90 @@ BOOST_AUTO_TEST_CASE(concurrent_endings_keep_the_counters_exact) {
   BOOST_TEST(fleet.database.scalar("SELECT CONCAT_WS('/', n_in_progress, n_cancelled, status)"
                                    " FROM batch_upgrade_operations") == "0/2600/cancelled");
   BOOST_TEST(!batches.dispatch(*id, {0, 3}).has_value());
+}
+
+namespace {
+
+// A single upgrade of device dN to the new image.
+std::string start_single(UpgradeRepository& store, int device, int organization_limit) {
+  return store.start("d" + std::to_string(device), "o1", "i-new", "{}", {3, organization_limit});
+}
+
+}  // namespace
+
+BOOST_AUTO_TEST_CASE(single_upgrades_wait_queued_at_the_organization_limit_and_batches_count_them) {
+  Fleet fleet;
+  Connection connection(fleet.database.config());
+  UpgradeRepository store(connection, "/nonexistent");
+  const auto first = start_single(store, 1, 2);
+  const auto second = start_single(store, 3, 2);
+  const auto third = start_single(store, 5, 2);
+  const auto status = [&fleet](const std::string& id) {
+    return fleet.database.scalar("SELECT CONCAT_WS('/', status, started IS NULL) FROM upgrade_operations WHERE id = '" +
+                                 id + "'");
+  };
+  BOOST_TEST(status(first) == "in-progress/0");
+  BOOST_TEST(status(second) == "in-progress/0");
+  BOOST_TEST(status(third) == "queued/1");
+  BOOST_TEST(fleet.database.scalar("SELECT log FROM upgrade_operations WHERE id = '" + third + "'")
+                 .find("Waiting for a free slot") != std::string::npos);
+  BOOST_TEST(fleet.database.scalar("SELECT COUNT(*) FROM jobs WHERE kind = 'upgrade'") == "3");
+  // A queued device is busy: starting it again is refused.
+  BOOST_CHECK_THROW(start_single(store, 5, 2), fwhub::Error);
+
+  BOOST_TEST(!store.admit(third, 2));  // both slots taken
+  BOOST_TEST(status(third) == "queued/1");
+  // A batch of the same organization counts the single upgrades too: nothing starts.
+  BatchRepository batches(connection, std::chrono::seconds(5));
+  const auto batch = batches.create(fleet.batch("even"));
+  BOOST_REQUIRE(batch.has_value());
+  BOOST_TEST(batches.dispatch(*batch, {2, 3}).has_value());
+  BOOST_TEST(fleet.database.scalar("SELECT n_in_progress FROM batch_upgrade_operations") == "0");
+
+  store.finish(first, Outcome::kSuccess, "");
+  BOOST_TEST(store.admit(third, 2));
+  BOOST_TEST(status(third) == "in-progress/0");
+  BOOST_TEST(!store.admit(third, 2));  // admitted once only
+  store.finish(second, Outcome::kSuccess, "");
+  BOOST_TEST(batches.dispatch(*batch, {2, 3}).has_value());
+  BOOST_TEST(fleet.database.scalar("SELECT n_in_progress FROM batch_upgrade_operations") == "1");
+  // Without a limit (0) a queued operation is admitted at once.
+  store.finish(third, Outcome::kSuccess, "");
+  const auto fourth = start_single(store, 7, 1);
+  BOOST_TEST(status(fourth) == "queued/1");
+  BOOST_TEST(store.admit(fourth, 0));
+}
+
+BOOST_AUTO_TEST_CASE(concurrent_admissions_never_pass_the_organization_limit) {
+  Fleet fleet;
+  Connection connection(fleet.database.config());
+  UpgradeRepository store(connection, "/nonexistent");
+  const auto running = start_single(store, 1, 1);
+  constexpr int kQueued = 8;
+  constexpr int kLimit = 3;
+  std::vector<std::string> queued;
+  queued.reserve(kQueued);
+  for (int i = 0; i < kQueued; ++i) {
+    queued.push_back(start_single(store, 3 + 2 * i, 1));
+  }
+  BOOST_TEST(fleet.database.scalar("SELECT COUNT(*) FROM upgrade_operations WHERE status = 'queued'") == "8");
+  store.finish(running, Outcome::kSuccess, "");
+  // Every queued operation's job asks at once, each on its own connection.
+  std::atomic<int> admitted = 0;
+  std::vector<std::thread> threads;
+  threads.reserve(kQueued);
+  for (const auto& id : queued) {
+    threads.emplace_back([&fleet, &admitted, id] {
+      Connection own(fleet.database.config());
+      UpgradeRepository mine(own, "/nonexistent");
+      if (mine.admit(id, kLimit)) {
+        ++admitted;
+      }
+    });
+  }
+  for (auto& thread : threads) {
+    thread.join();
+  }
+  BOOST_TEST(admitted.load() == kLimit);
+  BOOST_TEST(fleet.database.scalar("SELECT COUNT(*) FROM upgrade_operations WHERE status = 'in-progress'") == "3");
 }

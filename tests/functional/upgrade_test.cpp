@@ -214,6 +214,9 @@ BOOST_AUTO_TEST_CASE(too_little_memory_aborts_and_restarts_the_services) {
   BOOST_TEST(log.find("Services started again.") != std::string::npos);
   BOOST_TEST(log.find("There is not enough memory on the device") != std::string::npos);
   BOOST_TEST(devices().status(6).second == 0);
+  // The device itself runs every service again (devsim's init scripts), not only our log says so.
+  const auto stopped = devices().stopped_services(6);
+  BOOST_TEST(stopped.empty(), "still stopped on the device: " << stopped.size());
 }
 
 BOOST_AUTO_TEST_CASE(a_device_that_comes_back_elsewhere_is_found_at_its_new_address) {

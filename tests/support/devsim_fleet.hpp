@@ -11,6 +11,7 @@
 #include <fstream>
 #include <string>
 #include <thread>
+#include <vector>
 
 #include "fwhub/common/random.hpp"
 #include "support/fleet_calls.hpp"
@@ -54,14 +55,31 @@ struct Devices {
 
   const rapidjson::Value& device(int index) const { return list[static_cast<rapidjson::SizeType>(index)]; }
 
-  // Version and flash count of a device from `devsim status --json`.
-  std::pair<std::string, int> status(int index) const {
+  // One device's entry of `devsim status --json`.
+  rapidjson::Document status_json(int index) const {
     const auto [code, output] =
         Stack::run(std::string(FWHUB_SOURCE_DIR) + "/scripts/devsim status --json --state " + state);
     BOOST_REQUIRE(code == 0);
-    const auto all = json(output);
-    const auto& entry = all[static_cast<rapidjson::SizeType>(index)];
+    auto all = json(output);
+    rapidjson::Document entry;
+    entry.CopyFrom(all[static_cast<rapidjson::SizeType>(index)], entry.GetAllocator());
+    return entry;
+  }
+
+  // Version and flash count of a device.
+  std::pair<std::string, int> status(int index) const {
+    const auto entry = status_json(index);
     return {str(entry["version"]), entry.HasMember("flashes") ? entry["flashes"].GetInt() : 0};
+  }
+
+  // The services (and "wifi") stopped on a device now.
+  std::vector<std::string> stopped_services(int index) const {
+    const auto entry = status_json(index);
+    std::vector<std::string> names;
+    for (const auto& name : entry["stopped_services"].GetArray()) {
+      names.emplace_back(name.GetString());
+    }
+    return names;
   }
 };
 

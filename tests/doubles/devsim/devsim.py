@@ -141,7 +141,11 @@ def status(args):
     rows = []
     for spec in config["devices"]:
         path = state / "devices" / spec["name"] / "state.json"
-        rows.append(json.loads(path.read_text()) if path.exists() else {"name": spec["name"], "state": "down"})
+        row = json.loads(path.read_text()) if path.exists() else {"name": spec["name"], "state": "down"}
+        # Services (and `wifi`) stopped on the device now, by the markers its init scripts keep.
+        stopped = state / "devices" / spec["name"] / "root/tmp/devsim/stopped"
+        row["stopped_services"] = sorted(p.name for p in stopped.iterdir()) if stopped.is_dir() else []
+        rows.append(row)
     if not supervisor_pid(state):
         for row in rows:
             row["state"] = "down"

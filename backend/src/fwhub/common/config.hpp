@@ -126,7 +126,7 @@ struct UpgradeConfig {
   int ssh_banner_timeout_seconds = 60;           // banner and key exchange
   int ssh_command_timeout_seconds = 30;          // one command
   int max_parallel = 100;                        // operations running at once per scheduler (waits excluded)
-  int max_parallel_per_organization = 0;         // batch operations started at once per organization; 0 = no limit
+  int max_parallel_per_organization = 0;         // operations running at once per organization; 0 = no limit
   int dispatch_interval_seconds = 5;             // how often an open batch is looked at when nothing wakes it
   int offline_retry_seconds = 600;               // persistent batches: first retry of an offline device
   int offline_retry_max_seconds = 43200;         // … doubling up to this, ±25 % jitter

@@ -8,6 +8,8 @@
 
 #include "fwhub/common/random.hpp"
 #include "fwhub/db/batch_counters.hpp"
+#include "fwhub/db/organization_slots.hpp"
+#include "fwhub/db/statement.hpp"
 #include "fwhub/domain/upgrade/batch_rules.hpp"
 
 namespace fwhub::db {
@@ -95,8 +97,6 @@ constexpr const char* kStopWave =
     " WHERE batch_id = ? AND status = 'queued'";
 constexpr const char* kWaveVerdict =
     "UPDATE batch_upgrade_operations SET wave_passed = ?, stop_reason = ? WHERE id = ?";
-constexpr const char* kOrganizationRunning =
-    "SELECT COUNT(*) FROM upgrade_operations WHERE organization_id = ? AND status = 'in-progress'";
 constexpr const char* kStart =
     "UPDATE upgrade_operations SET status = 'in-progress', started = NOW(3), step = 'queued', progress = 0,"
     " batch_seq = ? WHERE batch_id = ? AND (status = 'queued' OR (status = 'pending' AND next_attempt_at <= NOW(3)))"
@@ -115,35 +115,16 @@ constexpr int kDuplicateKey = 1062;
 constexpr int kLockWaitTimeout = 1205;
 constexpr int kDeadlock = 1213;
 
-// Binds strings in order; std::nullopt binds NULL.
-void bind_all(sql::PreparedStatement& statement, const std::vector<std::optional<std::string>>& values) {
-  for (std::size_t i = 0; i < values.size(); ++i) {
-    const auto index = static_cast<unsigned>(i + 1);
-    if (values[i]) {
-      statement.setString(index, *values[i]);
-    } else {
-      statement.setNull(index, 0);
-    }
-  }
-}
-
-int execute(Connection& c, const std::string& sql, const std::vector<std::optional<std::string>>& values) {
-  auto statement = c.prepare(sql);
-  bind_all(*statement, values);
-  return statement->executeUpdate();
-}
-
 // The scope's bound values, in kScope's order.
-std::vector<std::optional<std::string>> scope_values(const BatchSelection& s) {
+BoundValues scope_values(const BatchSelection& s) {
   const std::string organization = s.organization_id.value_or("");
   return {organization, organization, s.group, s.group, s.location, s.location};
 }
 
 // (a) then, when `with_firmwareless`, (b): the statement and its values.
-std::pair<std::string, std::vector<std::optional<std::string>>> selection_sql(const BatchSelection& s,
-                                                                              bool with_firmwareless) {
+std::pair<std::string, BoundValues> selection_sql(const BatchSelection& s, bool with_firmwareless) {
   std::string sql = std::string(kWithFirmware) + kScope + kIdle + " UNION ALL " + kFirmwareless + kScope + kIdle;
-  std::vector<std::optional<std::string>> values = {s.build_id, s.category_id, s.build_id};
+  BoundValues values = {s.build_id, s.category_id, s.build_id};
   const auto scope = scope_values(s);
   values.insert(values.end(), scope.begin(), scope.end());
   values.emplace_back(s.build_id);
@@ -182,13 +163,6 @@ auto rerun_on_conflict(Connection& c, const char* what, Fn&& fn) -> decltype(fn(
   }
 }
 
-std::int64_t query_int(Connection& c, const char* sql, const std::vector<std::optional<std::string>>& values) {
-  auto statement = c.prepare(sql);
-  bind_all(*statement, values);
-  std::unique_ptr<sql::ResultSet> rows(statement->executeQuery());
-  return rows->next() && !rows->isNull(1) ? rows->getInt64(1) : -1;
-}
-
 }  // namespace
 
 std::optional<std::string> BatchRepository::build_category(const std::string& build_id) {
@@ -212,7 +186,7 @@ domain::upgrade::DryRun BatchRepository::dry_run(const BatchSelection& selection
       (device.firmware_id.empty() ? result.devices : result.device_firmwares).push_back(std::move(device));
     }
     auto statement = c.prepare(kReasons);
-    std::vector<std::optional<std::string>> values = {selection.category_id, selection.build_id};
+    BoundValues values = {selection.category_id, selection.build_id};
     const auto scope = scope_values(selection);
     values.insert(values.end(), scope.begin(), scope.end());
     bind_all(*statement, values);
@@ -344,9 +318,8 @@ std::optional<std::chrono::milliseconds> BatchRepository::dispatch(const std::st
       if (max_parallel > 0) {
         allowed = std::min(allowed, max_parallel - counts.in_progress);
       }
-      if (limits.max_parallel_per_organization > 0 && !organization.empty()) {
-        const auto running = query_int(c, kOrganizationRunning, {organization});
-        allowed = std::min(allowed, limits.max_parallel_per_organization - static_cast<int>(running));
+      if (allowed > 0) {
+        allowed = std::min(allowed, free_upgrade_slots(c, organization, limits.max_parallel_per_organization));
       }
       if (allowed > 0 && execute(c, kStart, {seq, batch_id, std::to_string(allowed)}) > 0) {
         execute(c, kStartJobs, {std::to_string(limits.max_attempts), batch_id, seq});

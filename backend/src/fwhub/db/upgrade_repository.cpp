@@ -6,6 +6,8 @@
 #include "fwhub/common/random.hpp"
 #include "fwhub/db/account_repository.hpp"
 #include "fwhub/db/batch_counters.hpp"
+#include "fwhub/db/organization_slots.hpp"
+#include "fwhub/db/statement.hpp"
 
 namespace fwhub::db {
 namespace {
@@ -63,8 +65,12 @@ constexpr const char* kInstalled =
 constexpr const char* kDeviceOs =
     "UPDATE devices d JOIN upgrade_operations o ON o.device_id = d.id SET d.os = ? WHERE o.id = ? AND ? <> ''";
 constexpr const char* kInsert =
-    "INSERT INTO upgrade_operations (id, device_id, organization_id, image_id, upgrade_options, log, started)"
-    " VALUES (?, ?, ?, ?, ?, '', NOW(3))";
+    "INSERT INTO upgrade_operations (id, device_id, organization_id, image_id, upgrade_options, log, status, started)"
+    " VALUES (?, ?, ?, ?, ?, ?, ?, IF(? = 'in-progress', NOW(3), NULL))";
+constexpr const char* kAdmit =
+    "UPDATE upgrade_operations SET status = 'in-progress', started = NOW(3), log = CONCAT(log, ?, '\\n')"
+    " WHERE id = ? AND status = 'queued' AND batch_id IS NULL";
+constexpr const char* kOrganizationOf = "SELECT organization_id FROM upgrade_operations WHERE id = ?";
 constexpr const char* kInsertJob =
     "INSERT INTO jobs (kind, payload, priority, max_attempts, run_at, active_key)"
     " VALUES ('upgrade', JSON_OBJECT('operation_id', ?), 0, ?, NOW(3), CONCAT('upgrade:', ?))";
@@ -97,12 +103,9 @@ const char* outcome_name(Outcome outcome) {
   return "failed";
 }
 
-int update(Connection& c, const std::string& sql, const std::vector<std::string>& values) {
-  auto statement = c.prepare(sql);
-  for (std::size_t i = 0; i < values.size(); ++i) {
-    statement->setString(static_cast<unsigned>(i + 1), values[i]);
-  }
-  return statement->executeUpdate();
+std::string waiting_line(int limit) {
+  return "Waiting for a free slot: the organization already runs " + std::to_string(limit) +
+         " upgrades (upgrade.max_parallel_per_organization).";
 }
 
 }  // namespace
@@ -178,7 +181,7 @@ void UpgradeRepository::save_device_facts(const std::string& device_id, const do
 }
 
 void UpgradeRepository::save_refresh_error(const std::string& device_id, const std::string& error) {
-  with_connection(connection_, [&](Connection& c) { update(c, kSaveRefreshError, {error, device_id}); });
+  with_connection(connection_, [&](Connection& c) { execute(c, kSaveRefreshError, {error, device_id}); });
 }
 
 bool UpgradeRepository::set_step(const std::string& operation_id, const std::string& step, int progress) {
@@ -186,7 +189,7 @@ bool UpgradeRepository::set_step(const std::string& operation_id, const std::str
     Transaction transaction(c);
     const auto batch = lock_batch_of(c, operation_id);
     const std::string seq = seq_of(batch);
-    const bool changed = update(c, kSetStep, {step, std::to_string(progress), seq, seq, operation_id}) > 0;
+    const bool changed = execute(c, kSetStep, {step, std::to_string(progress), seq, seq, operation_id}) > 0;
     if (changed && batch) {
       store_change(c, *batch);
     }
@@ -196,21 +199,21 @@ bool UpgradeRepository::set_step(const std::string& operation_id, const std::str
 }
 
 void UpgradeRepository::append_log(const std::string& operation_id, const std::string& line) {
-  with_connection(connection_, [&](Connection& c) { update(c, kAppendLog, {line, operation_id}); });
+  with_connection(connection_, [&](Connection& c) { execute(c, kAppendLog, {line, operation_id}); });
 }
 
 void UpgradeRepository::set_reconnect_attempts(const std::string& operation_id, int attempts) {
   with_connection(connection_, [&](Connection& c) {
-    update(c, kSetAttempts, {std::to_string(attempts), operation_id});
+    execute(c, kSetAttempts, {std::to_string(attempts), operation_id});
   });
 }
 
 void UpgradeRepository::pin_host_key(const std::string& device_id, const std::string& host_key) {
-  with_connection(connection_, [&](Connection& c) { update(c, kPinHostKey, {host_key, device_id}); });
+  with_connection(connection_, [&](Connection& c) { execute(c, kPinHostKey, {host_key, device_id}); });
 }
 
 void UpgradeRepository::pin_uuid(const std::string& device_id, const std::string& uuid) {
-  with_connection(connection_, [&](Connection& c) { update(c, kPinUuid, {uuid, device_id}); });
+  with_connection(connection_, [&](Connection& c) { execute(c, kPinUuid, {uuid, device_id}); });
 }
 
 void UpgradeRepository::record_connection(const std::string& connection_id, bool working, const std::string& reason) {
@@ -218,7 +221,7 @@ void UpgradeRepository::record_connection(const std::string& connection_id, bool
     return;
   }
   with_connection(connection_, [&](Connection& c) {
-    update(c, kRecordConnection, {working ? "1" : "0", reason, connection_id});
+    execute(c, kRecordConnection, {working ? "1" : "0", reason, connection_id});
   });
 }
 
@@ -228,10 +231,10 @@ bool UpgradeRepository::finish(const std::string& operation_id, Outcome outcome,
     const auto batch = lock_batch_of(c, operation_id);
     const std::string name = outcome_name(outcome);
     const std::string seq = seq_of(batch);
-    const bool ended = update(c, kFinish, {name, name, name, seq, seq, operation_id}) > 0;
+    const bool ended = execute(c, kFinish, {name, name, name, seq, seq, operation_id}) > 0;
     if (ended && outcome == Outcome::kSuccess) {
-      update(c, kInstalled, {operation_id});
-      update(c, kDeviceOs, {os, operation_id, os});
+      execute(c, kInstalled, {operation_id});
+      execute(c, kDeviceOs, {os, operation_id, os});
     }
     if (ended && batch) {
       store_counts(c, *batch);
@@ -247,7 +250,7 @@ bool UpgradeRepository::postpone(const std::string& operation_id, std::chrono::s
     Transaction transaction(c);
     const auto batch = lock_batch_of(c, operation_id);
     const bool postponed =
-        batch && update(c, kPostpone, {std::to_string(delay.count()), seq_of(batch), operation_id}) > 0;
+        batch && execute(c, kPostpone, {std::to_string(delay.count()), seq_of(batch), operation_id}) > 0;
     if (postponed) {
       store_counts(c, *batch);
     }
@@ -257,26 +260,45 @@ bool UpgradeRepository::postpone(const std::string& operation_id, std::chrono::s
 }
 
 std::string UpgradeRepository::start(const std::string& device_id, const std::string& organization_id,
-                                     const std::string& image_id, const std::string& options_json, int max_attempts) {
-  return with_connection(connection_, [&](Connection& c) {
+                                     const std::string& image_id, const std::string& options_json,
+                                     const domain::upgrade::StartLimits& limits) {
+  return rerun_on_lock_conflict(connection_, [&](Connection& c) {
     std::string id = random_uuid();
     Transaction transaction(c);
+    // At the organization's limit the operation waits as 'queued'; its job admits it later.
+    const bool now = free_upgrade_slots(c, organization_id, limits.max_parallel_per_organization) > 0;
+    const std::string status = now ? "in-progress" : "queued";
+    const std::string log = now ? "" : waiting_line(limits.max_parallel_per_organization) + "\n";
     try {
-      update(c, kInsert, {id, device_id, organization_id, image_id, options_json});
+      execute(c, kInsert, {id, device_id, organization_id, image_id, options_json, log, status, status});
     } catch (const sql::SQLException& error) {
       if (is_duplicate_key(error)) {
         throw Error(Code::kAlreadyExists, "another upgrade operation is in progress on this device");
       }
       throw;
     }
-    update(c, kInsertJob, {id, std::to_string(max_attempts), id});
+    execute(c, kInsertJob, {id, std::to_string(limits.max_attempts), id});
     transaction.commit();
     return id;
   });
 }
 
+bool UpgradeRepository::admit(const std::string& operation_id, int max_parallel_per_organization) {
+  return rerun_on_lock_conflict(connection_, [&](Connection& c) {
+    Transaction transaction(c);
+    auto organization = c.prepare(kOrganizationOf);
+    organization->setString(1, operation_id);
+    std::unique_ptr<sql::ResultSet> row(organization->executeQuery());
+    const std::string organization_id = row->next() ? std::string(row->getString(1)) : "";
+    const bool admitted = free_upgrade_slots(c, organization_id, max_parallel_per_organization) > 0 &&
+                          execute(c, kAdmit, {"A slot is free: starting.", operation_id}) > 0;
+    transaction.commit();
+    return admitted;
+  });
+}
+
 void UpgradeRepository::enqueue_refresh(const std::string& device_id) {
-  with_connection(connection_, [&](Connection& c) { update(c, kEnqueueRefresh, {device_id, device_id}); });
+  with_connection(connection_, [&](Connection& c) { execute(c, kEnqueueRefresh, {device_id, device_id}); });
 }
 
 bool UpgradeRepository::active(const std::string& device_id) {
@@ -293,7 +315,7 @@ domain::upgrade::CancelResult UpgradeRepository::cancel(const std::string& opera
     Transaction transaction(c);
     const auto batch = lock_batch_of(c, operation_id);
     const std::string seq = seq_of(batch);
-    if (update(c, kCancel, {seq, seq, operation_id}) > 0) {
+    if (execute(c, kCancel, {seq, seq, operation_id}) > 0) {
       if (batch) {
         store_counts(c, *batch);
       }

@@ -24,13 +24,14 @@ class UpgradeRepository final : public domain::upgrade::UpgradeStore, public dom
   void record_connection(const std::string& connection_id, bool working, const std::string& reason) override;
   bool finish(const std::string& operation_id, domain::upgrade::Outcome outcome, const std::string& os) override;
   bool postpone(const std::string& operation_id, std::chrono::seconds delay) override;
+  bool admit(const std::string& operation_id, int max_parallel_per_organization) override;
 
   std::optional<domain::upgrade::OperationPlan> device_plan(const std::string& device_id) override;
   void save_device_facts(const std::string& device_id, const domain::upgrade::DeviceFacts& facts) override;
   void save_refresh_error(const std::string& device_id, const std::string& error) override;
 
   std::string start(const std::string& device_id, const std::string& organization_id, const std::string& image_id,
-                    const std::string& options_json, int max_attempts) override;
+                    const std::string& options_json, const domain::upgrade::StartLimits& limits) override;
   void enqueue_refresh(const std::string& device_id) override;
   bool active(const std::string& device_id) override;
   domain::upgrade::CancelResult cancel(const std::string& operation_id) override;

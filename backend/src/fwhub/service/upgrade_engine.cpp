@@ -297,6 +297,12 @@ struct UpgradeEngine::Run {
 
 std::optional<seconds> UpgradeEngine::run(const std::string& operation_id, bool last_attempt) {
   auto plan = store_.plan(operation_id);
+  if (plan && plan->status == "queued" && plan->batch_id.empty()) {
+    if (!store_.admit(operation_id, config_.max_parallel_per_organization)) {
+      return seconds(config_.dispatch_interval_seconds);  // the organization's slots are taken: look again
+    }
+    plan = store_.plan(operation_id);
+  }
   if (!plan || plan->status != "in-progress") {
     return std::nullopt;
   }

@@ -18,7 +18,8 @@ std::string UpgradeService::start(const domain::fleet::Principal& who, const std
   } catch (const Error& error) {
     throw domain::fleet::ValidationError("upgrade_options", error.what());
   }
-  return queue_.start(device_id, organization, image_id, options, config_.max_retries + 1);
+  return queue_.start(device_id, organization, image_id, options,
+                      {config_.max_retries + 1, config_.max_parallel_per_organization});
 }
 
 void UpgradeService::refresh(const domain::fleet::Principal& who, const std::string& device_id) {

@@ -66,6 +66,9 @@ class UpgradeStore {
   virtual bool finish(const std::string& operation_id, Outcome outcome, const std::string& os) = 0;
   // Puts an operation of a persistent batch back as 'pending' for `delay` (device offline).
   virtual bool postpone(const std::string& operation_id, std::chrono::seconds delay) = 0;
+  // A single operation queued at its organization's limit becomes in-progress when a slot is free;
+  // false while it has to wait (or when it is no longer queued).
+  virtual bool admit(const std::string& operation_id, int max_parallel_per_organization) = 0;
 
   // A plan for reaching the device alone (operation fields empty); nullopt for an unknown device.
   virtual std::optional<OperationPlan> device_plan(const std::string& device_id) = 0;
@@ -75,14 +78,21 @@ class UpgradeStore {
 
 enum class CancelResult { kCancelled, kNotFound, kFinished, kReflashing };
 
+struct StartLimits {
+  int max_attempts = 1;                   // the upgrade job's attempts
+  int max_parallel_per_organization = 0;  // at this many running, a new operation waits queued; 0 = none
+};
+
 // Starting and cancelling operations (the API side).
 class UpgradeQueue {
  public:
   virtual ~UpgradeQueue() = default;
-  // The operation and its job in one transaction. Throws Error kAlreadyExists when the device
+  // The operation and its job in one transaction; the operation is in progress, or queued when its
+  // organization runs as many as the limit allows. Throws Error kAlreadyExists when the device
   // has an operation in progress.
   virtual std::string start(const std::string& device_id, const std::string& organization_id,
-                            const std::string& image_id, const std::string& options_json, int max_attempts) = 0;
+                            const std::string& image_id, const std::string& options_json,
+                            const StartLimits& limits) = 0;
   // Queues a "refresh device info" job (one per device at a time).
   virtual void enqueue_refresh(const std::string& device_id) = 0;
   // True when the device has an operation in progress.
