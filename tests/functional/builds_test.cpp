@@ -83,10 +83,9 @@ std::string read_file(const fs::path& path) {
 }
 
 std::string sql(const Stack& stack, const std::string& query) {
-  const auto [status, output] = Stack::run("mariadb --no-defaults -N -B -uroot --socket='" + stack.state() +
-                                           "/mysql-run/mysqld.sock' fwhub -e \"" + query + "\" 2>&1");
+  const auto [status, output] = stack.sql(query);
   BOOST_REQUIRE_MESSAGE(status == 0, output);
-  return output.substr(0, output.find_last_not_of('\n') + 1);
+  return output;
 }
 
 std::string header(const Answer& answer, const std::string& name) {

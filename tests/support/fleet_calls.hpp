@@ -25,12 +25,19 @@ inline std::string str(const rapidjson::Value& value) {
 }
 
 // Runs fwhub-admin against the stack (`password` reaches create-user through FWHUB_PASSWORD);
-// the test stops unless it succeeds. Returns the first line of its output.
+// the test stops unless it succeeds. Returns the first line of its output. Passwords and tokens
+// go to the run's list of secrets that no log may contain.
 inline std::string admin_line(const std::string& args, const std::string& password = "") {
+  const Stack stack;
   ::setenv("FWHUB_PASSWORD", password.c_str(), 1);
-  const auto [status, output] = Stack().admin(args);
+  stack.remember_secret(password);
+  const auto [status, output] = stack.admin(args);
   BOOST_REQUIRE_MESSAGE(status == 0, args << ": " << output);
-  return output.substr(0, output.find('\n'));
+  std::string line = output.substr(0, output.find('\n'));
+  if (args.starts_with("create-token ")) {
+    stack.remember_secret(line);
+  }
+  return line;
 }
 
 }  // namespace fwhub::testing

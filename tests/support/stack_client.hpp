@@ -61,6 +61,23 @@ class Stack {
     return run(line);
   }
 
+  // Runs one statement on the stack's database as MariaDB's root (over the socket); returns the
+  // tab-separated rows without the trailing newline, or the error text with status != 0.
+  [[nodiscard]] std::pair<int, std::string> sql(const std::string& query) const {
+    auto [status, output] = run("mariadb --no-defaults -N -B -uroot --socket='" + state_ +
+                                "/mysql-run/mysqld.sock' fwhub -e \"" + query + "\" 2>&1");
+    output.erase(output.find_last_not_of('\n') + 1);
+    return {status, output};
+  }
+
+  // Adds a password, token or key a test used to the list the log check of the run greps every
+  // log for (tests/functional/secrets_not_in_logs.sh): STATE/test-secrets.txt, one a line.
+  void remember_secret(const std::string& secret) const {
+    if (!secret.empty() && secret.find('\n') == std::string::npos) {
+      std::ofstream(state_ + "/test-secrets.txt", std::ios::app) << secret << "\n";
+    }
+  }
+
   // Runs a shell command; returns its exit status and output.
   [[nodiscard]] static std::pair<int, std::string> run(const std::string& line) {
     std::string output;

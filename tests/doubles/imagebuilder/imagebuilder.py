@@ -13,6 +13,10 @@ usr/lib/opkg/status lists what was installed. A package whose index entry carrie
 X-Fwhub-Postinst-Seconds takes that long to install (the mirror's slow-postinst and
 hanging-postinst, for timeout and crash tests).
 
+A build whose uci-defaults script starts with `#fwhub-sandbox-probe` behaves like a hostile
+build script instead (tests/functional/build_sandbox_test.cpp): for each line `read PATH`,
+`connect PORT` or `spawn MARKER` it tries that and reports the outcome on stderr, then fails.
+
 Called by the ImageBuilder's Makefile: imagebuilder.py info|manifest|image (settings in the
 environment, as make exports them).
 """
@@ -21,6 +25,7 @@ import hashlib
 import json
 import os
 import pathlib
+import socket
 import subprocess
 import sys
 import time
@@ -241,6 +246,34 @@ def build_key():
     return secret
 
 
+def sandbox_probe():
+    """Runs the probes of a `#fwhub-sandbox-probe` defaults script; False when there is none."""
+    script = pathlib.Path(os.environ.get("FILES") or "/nonexistent") / "etc" / "uci-defaults" / "99-asu-defaults"
+    if not script.is_file() or not script.read_text().startswith("#fwhub-sandbox-probe"):
+        return False
+    for line in script.read_text().splitlines()[1:]:
+        action, _, argument = line.partition(" ")
+        if action == "read":
+            try:
+                sys.stderr.write("probe read %s: read %r\n" % (argument, pathlib.Path(argument).read_bytes()[:64]))
+            except OSError as error:
+                sys.stderr.write("probe read %s: refused (%s)\n" % (argument, error.strerror))
+        elif action == "connect":
+            try:
+                socket.create_connection(("127.0.0.1", int(argument)), timeout=3).close()
+                sys.stderr.write("probe connect %s: connected\n" % argument)
+            except OSError as error:
+                sys.stderr.write("probe connect %s: refused (%s)\n" % (argument, error.strerror))
+        elif action == "spawn":  # a daemon that leaves its session, as a build script could
+            pid = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(600)", argument],
+                                   start_new_session=True,
+                                   stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                                   stderr=subprocess.DEVNULL).pid
+            sys.stderr.write("probe spawn %s: pid %d\n" % (argument, pid))
+    sys.stderr.write("probe done\n")
+    return True
+
+
 def main():
     command = sys.argv[1] if len(sys.argv) > 1 else "help"
     data = target_info()
@@ -257,6 +290,8 @@ def main():
     listing = manifest(data, index, installed)
     if command == "manifest":
         sys.stdout.write(listing)
+    elif sandbox_probe():
+        sys.exit(1)
     else:
         image(data, profile, index, installed, listing)
 

@@ -133,7 +133,9 @@ domain::fleet::Principal authenticate(const Request& request, Context& context) 
 
 domain::fleet::Input read_input(const Request& request, bool partial) {
   rapidjson::Document document;
-  document.Parse<rapidjson::kParseIterativeFlag>(request.body.c_str(), request.body.size());  // deep nesting is safe
+  // Iterative: deep nesting is safe; validated: MariaDB refuses strings that are not UTF-8.
+  document.Parse<rapidjson::kParseIterativeFlag | rapidjson::kParseValidateEncodingFlag>(request.body.c_str(),
+                                                                                         request.body.size());
   if (document.HasParseError() || !document.IsObject()) {
     throw Error(Code::kInvalidArgument, "the request body must be a JSON object");
   }
@@ -165,7 +167,8 @@ domain::fleet::Input read_input(const Request& request, bool partial) {
 
 std::string raw_member(const Request& request, const char* name) {
   rapidjson::Document body;
-  body.Parse<rapidjson::kParseIterativeFlag>(request.body.c_str(), request.body.size());  // deep nesting is safe
+  body.Parse<rapidjson::kParseIterativeFlag | rapidjson::kParseValidateEncodingFlag>(request.body.c_str(),
+                                                                                     request.body.size());
   if (body.HasParseError() || !body.IsObject() || !body.HasMember(name)) {
     return "";
   }

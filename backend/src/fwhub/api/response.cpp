@@ -1,11 +1,38 @@
 // Response serialization and the JSON error body.
 #include "fwhub/api/response.hpp"
 
+#include <cctype>
+#include <string_view>
+
 namespace fwhub::api {
 
 Response& Response::header(std::string name, std::string value) {
+  // A line break in a value would end the header and start one the client chose.
+  for (char& c : value) {
+    if (c == '\r' || c == '\n') {
+      c = ' ';
+    }
+  }
   headers.emplace_back(std::move(name), std::move(value));
   return *this;
+}
+
+std::string attachment_disposition(const std::string& file_name) {
+  std::string quoted;
+  std::string encoded;
+  static constexpr const char* kHex = "0123456789ABCDEF";
+  for (const char c : file_name) {
+    const auto byte = static_cast<unsigned char>(c);
+    quoted += c == '"' || c == '\\' ? std::string{'\\', c} : byte >= 0x80 ? std::string(1, '_') : std::string(1, c);
+    if (std::isalnum(byte) != 0 || std::string_view("!#$&+-.^_`|~").find(c) != std::string_view::npos) {
+      encoded += c;
+    } else {
+      encoded += '%';
+      encoded += kHex[byte >> 4];
+      encoded += kHex[byte & 0xf];
+    }
+  }
+  return "attachment; filename=\"" + quoted + "\"; filename*=UTF-8''" + encoded;
 }
 
 std::string Response::serialize(bool include_body) const {

@@ -201,6 +201,9 @@ void FleetService::update_organization(const Principal& who, const std::string& 
 }
 
 void FleetService::delete_organization(const Principal& who, const std::string& id) {
+  if (!who.superuser && !visible_organization(who, id)) {
+    throw Error(Code::kNotFound, "not found");  // another organization's: it does not exist for them
+  }
   require_superuser(who);
   if (!accounts_.organization_id(id)) {
     throw Error(Code::kNotFound, "not found");
@@ -283,6 +286,19 @@ void FleetService::update_user(const Principal& who, const std::string& id, Inpu
 }
 
 void FleetService::delete_user(const Principal& who, const std::string& id) {
+  if (!who.superuser) {
+    // Users who share no organization with the caller do not exist for the caller.
+    const auto target = accounts_.principal(id);
+    bool visible = target.has_value() && who.user_id == id;
+    if (target) {
+      for (const auto& [organization, role] : target->roles) {
+        visible = visible || who.role_in(organization) != Role::kNone;
+      }
+    }
+    if (!visible) {
+      throw Error(Code::kNotFound, "not found");
+    }
+  }
   require_superuser(who);
   if (who.user_id == id) {
     throw Error(Code::kFailedPrecondition, "you cannot delete yourself");

@@ -54,7 +54,7 @@ Response handle_image_download(const Request& request, Context& context) {
   const std::string file_name = path.substr(path.rfind('/') + 1);
   Response response;
   response.header("Content-Type", "application/octet-stream");
-  response.header("Content-Disposition", "attachment; filename=\"" + file_name + "\"");
+  response.header("Content-Disposition", attachment_disposition(file_name));
   response.header("X-Accel-Redirect", std::string(kPrivateFirmwareLocation) + path);
   response.header("Cache-Control", "private, no-store");
   return response;
