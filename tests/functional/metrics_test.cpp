@@ -76,6 +76,7 @@ BOOST_AUTO_TEST_CASE(request_counters_of_all_workers_rise_by_what_was_sent) {
   std::mutex mutex;
   while (workers.size() < 2 && health < 4000) {
     std::vector<std::thread> threads;
+    threads.reserve(8);
     for (int t = 0; t < 8; ++t) {
       threads.emplace_back([&] {
         auto client = Stack().client();
@@ -194,7 +195,9 @@ BOOST_AUTO_TEST_CASE(database_figures_agree_with_the_api_lists) {
 }
 
 BOOST_AUTO_TEST_CASE(other_addresses_than_loopback_are_refused) {
-  const std::string base = std::getenv("FWHUB_TEST_URL");
+  const char* url = std::getenv("FWHUB_TEST_URL");
+  BOOST_REQUIRE(url != nullptr);
+  const std::string base = url;
   // 127.0.0.2 is not in the site's allow list: nginx refuses before the API sees the request.
   const auto [status, body] =
       Stack::run("curl -s --interface 127.0.0.2 -w '\\n%{http_code}' " + base + "/api/v1/metrics");
