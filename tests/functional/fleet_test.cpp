@@ -373,6 +373,30 @@ BOOST_AUTO_TEST_CASE(image_upload_reads_fwtool_metadata_and_checks_the_file) {
   BOOST_TEST(!std::filesystem::exists(firmware_folder() / build));
 }
 
+// Regression (found by tests/chaos): an image of another type under a file name already taken in
+// the build replaced the first image's file, so upgrades to the first image failed their checksum.
+BOOST_AUTO_TEST_CASE(an_image_under_a_file_name_taken_in_its_build_is_refused) {
+  const Tenant t = make_tenant();
+  Api admin = signed_in(t.admin, "adminpassword");
+  const std::string category = admin.create(kUpgrader + "category/", R"({"name":"Names"})");
+  const std::string build = admin.create(kUpgrader + "build/", R"({"category":")" + category + R"(","version":"3"})");
+  const std::string images = kUpgrader + "build/" + build + "/image/";
+  const std::string c7 = image_bytes("tplink,archer-c7-v5", "ath79/generic");
+  const auto first = admin.upload(images, kC7Name, c7);
+  BOOST_REQUIRE(first && first->status == 201);
+
+  const auto same_name =
+      admin.upload(images, kC7Name, image_bytes("glinet,gl-mt300n-v2", "ramips/mt76x8"), "sim-mt300n-sysupgrade.bin");
+  BOOST_REQUIRE(same_name);
+  BOOST_TEST(same_name->status == 400, same_name->body);
+  BOOST_TEST(str(json(same_name->body)["errors"]["file"][0]) ==
+             "An image with this file name already exists in this build.");
+  BOOST_TEST(std::filesystem::is_empty(firmware_folder() / ".incoming"));
+  const auto file = admin.get(images + str(json(first->body)["id"]) + "/download/");
+  BOOST_TEST(file->status == 200);
+  BOOST_TEST((file->body == c7));
+}
+
 BOOST_AUTO_TEST_CASE(uploads_over_the_limit_are_refused) {
   const Tenant t = make_tenant();
   Api admin = signed_in(t.admin, "adminpassword");

@@ -52,11 +52,12 @@ struct UniqueRule {
   const char* message;
 };
 
-constexpr std::array<UniqueRule, 8> kUniqueRules = {{
+constexpr std::array<UniqueRule, 9> kUniqueRules = {{
     {"categories_name", "name", "A category with this name already exists in this organization."},
     {"fw_builds_version", "version", "A build with this version already exists in this category."},
     {"fw_builds_os", "os", "A build with this os already exists in this organization."},
     {"fw_images_type", "type", "An image of this type already exists in this build."},
+    {"fw_images_file_name", "file", "An image with this file name already exists in this build."},
     {"devices_name", "name", "A device with this name already exists in this organization."},
     {"credentials_name", "name", "Credentials with this name already exist in this organization."},
     {"device_connections_pair", "credentials", "This device already has a connection with these credentials."},
