@@ -118,7 +118,7 @@ def run(args, seed, stack, clock, report):
         checks.check_store(stack, report)
         devices = json.loads(subprocess.run([str(ROOT / "scripts/devsim"), "status", "--json", "--state",
                                              str(devsim_state)], capture_output=True, text=True, check=True).stdout)
-        checks.check_operations(stack, workload, devices, report)
+        checks.check_operations(stack, workload, devices, faults, report)
         checks.check_answers(api.answers, faults, report)
     finally:
         if workload:

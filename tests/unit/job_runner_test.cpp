@@ -89,6 +89,38 @@ BOOST_FIXTURE_TEST_CASE(claimed_past_max_attempts_gives_up_without_running, Fixt
   BOOST_TEST(store.outcomes.at(7).error == "gave up after 3 attempts");
 }
 
+// Regression (found by tests/chaos): a build whose schedulers were killed during every attempt
+// stayed 'running' for ever once its job was given up; the kind now closes it first.
+BOOST_FIXTURE_TEST_CASE(giving_up_lets_the_kind_close_what_the_job_left_open, Fixture) {
+  std::string closed;
+  registry.add([&closed] {
+    JobKind closing;
+    closing.name = "closing";
+    closing.run = [](JobContext&) { return Status::ok(); };
+    closing.gave_up = [&closed](const domain::Job& job, const std::string& reason) {
+      closed = std::to_string(job.id) + ": " + reason;
+    };
+    return closing;
+  }());
+  BOOST_TEST(static_cast<int>(run(4, 3, "closing")) == static_cast<int>(JobOutcome::kFailed));
+  BOOST_TEST(closed == "7: gave up after 3 attempts");
+  BOOST_TEST(store.outcomes.at(7).state == "failed");
+}
+
+BOOST_FIXTURE_TEST_CASE(a_failed_close_gives_the_job_back_for_later, Fixture) {
+  registry.add([] {
+    JobKind closing;
+    closing.name = "closing";
+    closing.run = [](JobContext&) { return Status::ok(); };
+    closing.gave_up = [](const domain::Job&, const std::string&) {
+      throw Error(Code::kUnavailable, "database unavailable");
+    };
+    return closing;
+  }());
+  BOOST_TEST(static_cast<int>(run(4, 3, "closing")) == static_cast<int>(JobOutcome::kRetrying));
+  BOOST_TEST(store.outcomes.at(7).state == "retry");
+}
+
 BOOST_FIXTURE_TEST_CASE(aborted_releases, Fixture) {
   kind([](JobContext& context) { return context.stopping() ? Status(Code::kAborted, "stopping") : Status::ok(); });
   stopping = true;

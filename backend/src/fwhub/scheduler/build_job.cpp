@@ -63,12 +63,38 @@ std::mutex& builder_lock(const std::string& key) {
   return locks[key];
 }
 
+// Working copies of a request's earlier attempts, left by schedulers killed while they built (one
+// build job runs per request hash, so none of them is in use).
+void remove_working_copies(const Config& config, const std::string& hash) {
+  std::error_code error;
+  for (const auto& entry : fs::directory_iterator(fs::path(config.paths.state_dir) / "work", error)) {
+    if (entry.path().filename().string().starts_with(hash + ".")) {
+      fs::remove_all(entry.path(), error);
+    }
+  }
+}
+
+// A folder removed with everything in it when the scope ends, however it ends.
+struct RemovedOnExit {
+  fs::path path;
+  explicit RemovedOnExit(fs::path folder) : path(std::move(folder)) {}
+  RemovedOnExit(const RemovedOnExit&) = delete;
+  RemovedOnExit& operator=(const RemovedOnExit&) = delete;
+  RemovedOnExit(RemovedOnExit&&) = delete;
+  RemovedOnExit& operator=(RemovedOnExit&&) = delete;
+  ~RemovedOnExit() {
+    std::error_code ignored;
+    fs::remove_all(path, ignored);
+  }
+};
+
 class BuildRun {
  public:
   BuildRun(const Config& config, JobContext& context) : config_(config), context_(context) {}
 
   Status run() {
     hash_ = context_.payload_string("request_hash");
+    remove_working_copies(config_, hash_);
     db::Connection connection(config_.database);
     db::BuildRepository builds(connection);
     const auto record = builds.find(hash_);
@@ -78,7 +104,9 @@ class BuildRun {
     }
     auto parsed = domain::build::parse_build_request(record->request_json, {});
     if (!parsed.request) {
-      return {Code::kInvalidArgument, "stored request does not parse"};
+      builds.finish_failed(hash_, "Error: the stored request does not parse", "", "", 0,
+                           std::chrono::seconds(config_.build.failure_ttl_seconds));
+      return Status::ok();
     }
     request_ = *parsed.request;
     db::CatalogRepository catalog(connection);
@@ -105,6 +133,8 @@ class BuildRun {
         cleanup();
         return error.status();  // retried with backoff, from the start
       }
+      fail(builds, stats, {"Error: " + std::string(error.what()), "", ""});
+    } catch (const std::exception& error) {  // the file system (a full disk), the process layer
       fail(builds, stats, {"Error: " + std::string(error.what()), "", ""});
     }
     cleanup();
@@ -213,6 +243,7 @@ class BuildRun {
                          "", ""};
     }
     const fs::path staging = fs::path(config_.paths.state_dir) / "builders" / (key + ".new." + random_hex(4));
+    const RemovedOnExit staged{staging};  // also when unpacking fails on a full disk
     fs::create_directories(staging / "unpack");
     write_file(staging / archive, download.body);
     sys::ProcessOptions untar;
@@ -224,14 +255,12 @@ class BuildRun {
       top = entry.path();
     }
     if (unpacked.exit_code != 0 || top.empty()) {
-      fs::remove_all(staging);
       throw BuildFailure{"Error: cannot unpack " + archive, unpacked.out, unpacked.err};
     }
     fs::remove_all(cache);
     fs::create_directories(cache);
     fs::rename(top, cache / "builder");
     write_file(cache / ".fwhub-sha256", archive_sum);
-    fs::remove_all(staging);
     evict_builders(key);
     return cache / "builder";
   }
@@ -412,6 +441,17 @@ JobKind make_build_job(const Config& config) {
   kind.max_parallel = config.build.max_parallel;
   kind.backoff = {std::chrono::seconds(10), std::chrono::minutes(5), 2.0, 0.25};
   kind.run = [&config](JobContext& context) { return BuildRun(config, context).run(); };
+  // Its schedulers died during every attempt: the request fails (clients stop polling) and may be
+  // sent again once build.failure_ttl_seconds passed.
+  kind.gave_up = [&config](const domain::Job& job, const std::string& reason) {
+    const std::string hash = payload_string(job, "request_hash");
+    db::Connection connection(config.database);
+    db::BuildRepository(connection)
+        .finish_failed(hash, "Error: the build was interrupted: " + reason, "", "", 0,
+                       std::chrono::seconds(config.build.failure_ttl_seconds));
+    db::FleetRepository(connection).enqueue_attach(hash);
+    remove_working_copies(config, hash);
+  };
   return kind;
 }
 
@@ -436,12 +476,18 @@ JobKind make_build_cleanup_job(const Config& config) {
         break;
       }
     }
-    // Working copies of builds whose scheduler died: older than any build may run.
+    // Working copies and half-unpacked builders of schedulers that died: older than any build may run.
     int stale = 0;
     const auto limit = fs::file_time_type::clock::now() - std::chrono::seconds(config.build.job_timeout_seconds * 2);
     std::error_code error;
     for (const auto& entry : fs::directory_iterator(state / "work", error)) {
       if (entry.last_write_time() < limit) {
+        fs::remove_all(entry.path(), error);
+        ++stale;
+      }
+    }
+    for (const auto& entry : fs::directory_iterator(state / "builders", error)) {
+      if (entry.path().filename().string().find(".new.") != std::string::npos && entry.last_write_time() < limit) {
         fs::remove_all(entry.path(), error);
         ++stale;
       }

@@ -5,13 +5,17 @@
 
 namespace fwhub::scheduler {
 
-std::string JobContext::payload_string(const char* key) const {
+std::string payload_string(const domain::Job& job, const char* key) {
   rapidjson::Document payload;
-  payload.Parse(job_.payload.c_str(), job_.payload.size());
+  payload.Parse(job.payload.c_str(), job.payload.size());
   if (payload.HasParseError() || !payload.IsObject() || !payload.HasMember(key) || !payload[key].IsString()) {
-    throw Error(Code::kInvalidArgument, job_.kind + " job without " + key);
+    throw Error(Code::kInvalidArgument, job.kind + " job without " + key);
   }
   return {payload[key].GetString(), payload[key].GetStringLength()};
+}
+
+std::string JobContext::payload_string(const char* key) const {
+  return scheduler::payload_string(job_, key);
 }
 
 Status JobContext::record_step(const std::string& step, const std::string& step_data) {

@@ -53,6 +53,10 @@ struct JobKind {
   int max_attempts = 5;                        // for jobs enqueued by the scheduler itself
   std::optional<std::chrono::seconds> period;  // periodic: the scheduler keeps one pending job
   int max_parallel = 0;                        // jobs of this kind run at once per scheduler; 0 = workers
+  // Called instead of `run` when a job is claimed with its attempts used up (its schedulers were
+  // killed while it ran), to close what the job leaves open (a build or an operation in progress);
+  // an exception gives the job back to be given up again later.
+  std::function<void(const domain::Job&, const std::string& reason)> gave_up;
 };
 
 class JobKindRegistry {
@@ -65,6 +69,9 @@ class JobKindRegistry {
  private:
   std::vector<JobKind> kinds_;
 };
+
+// A string member of a job's JSON payload; Error kInvalidArgument when missing.
+std::string payload_string(const domain::Job& job, const char* key);
 
 // active_key of the one pending job of a periodic kind.
 std::string periodic_key(const std::string& kind);

@@ -89,6 +89,16 @@ JobOutcome JobRunner::run(domain::Job& job, domain::JobStore& store, const std::
   if (job.attempts > job.max_attempts) {
     const std::string message = "gave up after " + std::to_string(job.max_attempts) + " attempts" +
                                 (job.last_error.empty() ? "" : ": " + job.last_error);
+    if (kind->gave_up) {
+      try {
+        kind->gave_up(job, message);
+      } catch (const std::exception& error) {
+        spdlog::warn("job {} ({}): closing it failed, trying again in 30 s: {}", job.id, job.kind, error.what());
+        store_outcome([&] { return store.retry_later(job.id, owner, error.what(), std::chrono::seconds(30)); },
+                      stopping);
+        return JobOutcome::kRetrying;
+      }
+    }
     finish(message);
     spdlog::error("job {} ({}): {}", job.id, job.kind, message);
     return JobOutcome::kFailed;
