@@ -12,7 +12,7 @@ bench_stack_start() {
   RECONNECT_DELAY=$((${REBOOT_SECONDS%.*} + 1))
   RECONNECT_RETRY_DELAY=1
   ensure_packages "${RUN_PACKAGES[@]}" openssh-client sshpass
-  build_project fwhub-api fwhub-scheduler fwhub-admin
+  build_project "${PROGRAMS[@]}"
   STATE=$(mktemp -d /tmp/fwhub-bench.XXXXXX)
   PORT=$(free_port)
   DEVSIM=$STATE/devsim

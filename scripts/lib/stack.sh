@@ -31,6 +31,9 @@ ensure_packages() {
   apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null || die "apt-get install failed"
 }
 
+# The three programs: all that the stack and the benchmarks need built (tests are scripts/test's).
+PROGRAMS=(fwhub-api fwhub-scheduler fwhub-admin)
+
 # Builds everything, or only the targets given (e.g. the programs a benchmark runs).
 build_project() {
   log "building (Release) in $BUILD"
