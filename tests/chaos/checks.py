@@ -187,8 +187,10 @@ def check_operations(stack, workload, devices, faults, report):
         if status != "success":
             report.fail("operation %s of %s ended %s: %s" % (operation, name, status,
                                                              log.replace("\\n", " | ")[-300:]))
-        if int(progress) >= 65 and "upgrade not needed" not in log:
-            reflashed[name] += 1
+        sent = log.count("Reflashing: ")  # logged right before sysupgrade is sent
+        if sent > 1:
+            report.fail("operation %s of %s sent sysupgrade %d times" % (operation, name, sent))
+        reflashed[name] += sent
     report.counts("operations interrupted at the reflash (not flashed, failed: at most once)",
                   {"operations": sum(interrupted.values())})
     flashes = {device["name"]: device.get("flashes", 0) for device in devices}

@@ -33,7 +33,7 @@ namespace {
 const int kMovedPort = 20000 + static_cast<int>(std::stoul(fwhub::random_hex(1), nullptr, 16)) * 100;
 
 Devices& devices() {
-  static Devices instance(13, R"({
+  static Devices instance(14, R"({
       "sim-002": {"sysupgrade_test_fails": true},
       "sim-003": {"ubus_false_positive": true},
       "sim-004": {"returns_old_version": true},
@@ -278,6 +278,32 @@ BOOST_AUTO_TEST_CASE(a_scheduler_killed_during_the_reboot_wait_never_flashes_aga
   const auto done = fleet.wait_for_end(operation, 240);
   BOOST_TEST(str(done["status"]) == "success", str(done["log"]));
   BOOST_TEST(devices().status(11).second == 1);
+}
+
+// Regression (tests/chaos): a scheduler that died after recording "reconnected" but before
+// writing the checksum file left a successor that ran the upgrade from the start and flashed the
+// device a second time.
+BOOST_AUTO_TEST_CASE(a_scheduler_killed_after_reconnecting_never_flashes_again) {
+  Fleet fleet;
+  const auto& sim = devices().device(13);
+  const std::string device = fleet.add_device(sim);
+  const std::string operation = fleet.upgrade(device, fleet.add_image(sim));
+  wait_for_step(fleet, operation, "rebooting");
+  const Stack stack;
+  const int pid = stack.pid_of("scheduler");
+  BOOST_REQUIRE(pid > 0 && ::kill(pid, SIGKILL) == 0);
+  for (int i = 0; i < 100 && ::kill(pid, 0) == 0; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  const std::string id = str(json(fleet.get(operation)->body)["id"]);
+  const auto [status, output] =
+      stack.sql("UPDATE upgrade_operations SET step = 'reconnected', progress = 90 WHERE id = '" + id + "'");
+  BOOST_REQUIRE_MESSAGE(status == 0, output);
+  BOOST_REQUIRE(stack.control("scheduler-start") == 0);
+  const auto done = fleet.wait_for_end(operation, 240);
+  BOOST_TEST(str(done["status"]) == "success", str(done["log"]));
+  BOOST_TEST(str(done["log"]).find("upgrade not needed") == std::string::npos);
+  BOOST_TEST(devices().status(13).second == 1);
 }
 
 BOOST_AUTO_TEST_CASE(refreshing_device_info_reads_it_over_ssh) {

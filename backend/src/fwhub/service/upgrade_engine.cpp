@@ -25,9 +25,10 @@ constexpr const char* kChecksumFile = "/etc/fwhub/firmware_checksum";
 constexpr const char* kServices =
     "uhttpd dnsmasq openwisp_config openwisp-config openwisp-monitoring cron rpcd "
     "rssileds odhcpd log";
-// The steps after which the image may be on the flash: a resumed run never flashes again.
+// The steps after which the image may be on the flash: a resumed run never flashes again but
+// reconnects and verifies (also after "reconnected": the checksum file may not be written yet).
 bool after_reflash(const std::string& step) {
-  return step == "reflashing" || step == "rebooting";
+  return step == "reflashing" || step == "rebooting" || step == "reconnected";
 }
 
 // Ends the run: the operation reached an outcome.
