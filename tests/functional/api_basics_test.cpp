@@ -5,6 +5,9 @@
 #include <rapidjson/document.h>
 
 #include <atomic>
+#include <chrono>
+#include <fstream>
+#include <iterator>
 #include <thread>
 
 #include "support/stack_client.hpp"
@@ -47,6 +50,23 @@ BOOST_AUTO_TEST_CASE(health_is_ok) {
   BOOST_REQUIRE(head);
   BOOST_TEST(head->status == 200);
   BOOST_TEST(head->body.empty());
+}
+
+BOOST_AUTO_TEST_CASE(the_access_log_names_the_request_id_the_api_answered) {
+  const Stack stack;
+  const auto result = stack.client().Get("/api/v1/health");
+  BOOST_REQUIRE(result);
+  const std::string id = result->get_header_value("X-Request-Id");
+  BOOST_REQUIRE(id.size() == 32U);
+  bool found = false;  // nginx writes the line after the answer: look for a while
+  for (int i = 0; i < 50 && !found; ++i) {
+    std::ifstream log(stack.state() + "/log/nginx-access.log");
+    const std::string text((std::istreambuf_iterator<char>(log)), std::istreambuf_iterator<char>());
+    found = text.find("\"GET /api/v1/health HTTP/1.1\" 200 ") != std::string::npos &&
+            text.find(" request=" + id + "\n") != std::string::npos;
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  BOOST_TEST(found, "no access log line with request=" << id);
 }
 
 BOOST_AUTO_TEST_CASE(unknown_path_is_404_json) {
