@@ -121,7 +121,7 @@ def check_builds(stack, workload, faults, report, started_at):
         if status in ("queued", "running"):
             report.fail("build %s still %s" % (request_hash, status))
     disk = windows(faults, "disk_full")
-    mirror = windows(faults, "mirror_garbage", "mirror_slow")
+    mirror = windows(faults, "mirror_garbage", "mirror_slow", "nginx_restart")  # nginx serves the mirror too
     reasons = collections.Counter()
     built = collections.Counter()
     for moment, request_hash, outcome in build_events(stack):

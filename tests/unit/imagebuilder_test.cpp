@@ -110,6 +110,21 @@ BOOST_AUTO_TEST_CASE(opkg_errors_become_asu_messages) {
              "Error: Error while building firmware. See stdout/stderr");
 }
 
+// Regression (tests/chaos): a full disk or an unreachable mirror was reported as the request's
+// fault ("Impossible package selection", "Error while building firmware").
+BOOST_AUTO_TEST_CASE(failures_of_the_build_server_say_so) {
+  const std::string full = "OSError: [Errno 28] No space left on device\nmake: *** [Makefile:18: image] Error 1";
+  BOOST_TEST(image_error("", full) == "Error: No space left on device on the build server");
+  BOOST_TEST(manifest_error("", full) == "Error: No space left on device on the build server");
+  const std::string download =
+      " * opkg_download: Failed to download http://mirror/releases/23.05.4/packages/mips_24kc/base/Packages.gz,"
+      " wget returned 8.\n";
+  BOOST_TEST(manifest_error("", download) ==
+             "Error: The build server could not download a package index: "
+             "http://mirror/releases/23.05.4/packages/mips_24kc/base/Packages.gz, wget returned 8.");
+  BOOST_TEST(server_error("", "Collected errors:\n * opkg_install_cmd: Cannot install package nope.\n").empty());
+}
+
 BOOST_AUTO_TEST_CASE(pinned_versions_are_checked_against_the_manifest) {
   const std::map<std::string, std::string> manifest = {{"luci", "23.1"}, {"tcpdump", "4.9"}};
   BOOST_TEST(check_versions({{"luci", "23.1"}}, manifest).empty());

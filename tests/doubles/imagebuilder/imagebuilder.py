@@ -30,6 +30,7 @@ import subprocess
 import sys
 import time
 import urllib.request
+import zlib
 
 TOP = pathlib.Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(TOP / "scripts"))
@@ -86,7 +87,7 @@ def feeds():
             try:
                 with urllib.request.urlopen(url + "/Packages.gz", timeout=30) as answer:
                     text = gzip.decompress(answer.read()).decode()
-            except OSError as error:
+            except (OSError, EOFError, ValueError, zlib.error) as error:  # unreachable, cut or not gzip
                 sys.stderr.write(" * opkg_download: Failed to download %s/Packages.gz: %s\n" % (url, error))
                 sys.exit(255)
         for package in parse_index(text):

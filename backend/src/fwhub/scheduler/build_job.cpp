@@ -344,7 +344,7 @@ class BuildRun {
     builds.set_step(hash_, "validate_revision");
     const auto info_run = run({"make", "info"}, builder, true);
     if (info_run.exit_code != 0) {
-      throw BuildFailure{"Error: Error while building firmware. See stdout/stderr", info_run.out, info_run.err};
+      throw BuildFailure{domain::build::image_error(info_run.out, info_run.err), info_run.out, info_run.err};
     }
     const auto info = domain::build::parse_make_info(info_run.out);
     if (!request_.version_code.empty() && info.revision != request_.version_code) {

@@ -140,7 +140,22 @@ std::map<std::string, std::string> parse_manifest(const std::string& output) {
   return manifest;
 }
 
+std::string server_error(const std::string& stdout_text, const std::string& stderr_text) {
+  const std::string all = stdout_text + "\n" + stderr_text;
+  if (all.find("No space left on device") != std::string::npos) {
+    return "Error: No space left on device on the build server";
+  }
+  const auto failed = names_after(all, "opkg_download: Failed to download ", '\n');
+  if (!failed.empty()) {
+    return "Error: The build server could not download a package index: " + failed.front();
+  }
+  return "";
+}
+
 std::string manifest_error(const std::string& stdout_text, const std::string& stderr_text) {
+  if (auto server = server_error(stdout_text, stderr_text); !server.empty()) {
+    return server;
+  }
   const std::string all = stdout_text + "\n" + stderr_text;
   auto conflicts = names_after(all, "The following packages conflict with ", ':');
   for (const auto& name : names_after(all, "check_conflicts_for: \t", ' ')) {
@@ -179,6 +194,9 @@ std::string check_versions(const std::map<std::string, std::string>& pinned,
 }
 
 std::string image_error(const std::string& stdout_text, const std::string& stderr_text) {
+  if (auto server = server_error(stdout_text, stderr_text); !server.empty()) {
+    return server;
+  }
   const std::string all = stdout_text + "\n" + stderr_text;
   if (all.find("is too big") != std::string::npos || all.find("out of space?") != std::string::npos) {
     return "Error: Selected packages exceed device storage";

@@ -32,7 +32,11 @@ std::vector<std::string> package_arguments(const BuildRequest& request, const Bu
 // `make manifest` lines "name - version".
 std::map<std::string, std::string> parse_manifest(const std::string& output);
 
-// ASU's message for a failed `make manifest`: conflicts first (opkg then also says it cannot
+// A failure of the build server rather than of the request, named as such: a full disk, or a
+// package index opkg could not download; "" when the output shows neither.
+std::string server_error(const std::string& stdout_text, const std::string& stderr_text);
+
+// ASU's message for a failed `make manifest` (after server_error): conflicts first (opkg then also says it cannot
 // install the refused package), else the missing packages.
 std::string manifest_error(const std::string& stdout_text, const std::string& stderr_text);
 
@@ -40,7 +44,7 @@ std::string manifest_error(const std::string& stdout_text, const std::string& st
 std::string check_versions(const std::map<std::string, std::string>& pinned,
                            const std::map<std::string, std::string>& manifest);
 
-// ASU's message for a failed `make image`.
+// ASU's message for a failed `make info` or `make image` (after server_error).
 std::string image_error(const std::string& stdout_text, const std::string& stderr_text);
 
 // EXTRA_IMAGE_NAME: 12 hex digits of the package set.
