@@ -108,3 +108,26 @@ BOOST_AUTO_TEST_CASE(non_ascii_outside_strings_is_refused) {
   BOOST_TEST(config.build.contact == "Иван \" я");
   BOOST_TEST(config.fleet.custom_images == "[] я");
 }
+
+// Found by fuzzing a third time: toml++ reads a value that starts with a digit or sign up to the
+// next whitespace, ']', '}', ',' or '#', so "[" and '"' inside it ("= 5\"[[\"…") opened no string
+// and hid "Й" (U+0419) from the check; and in a multi-line basic string toml++ asks whether the
+// first character after a backslash that is not whitespace is whitespace.
+BOOST_AUTO_TEST_CASE(non_ascii_in_a_scanned_value_or_after_a_backslash_is_refused) {
+  const std::string outside = "test.toml: line 2: a non-ASCII character outside a string or comment";
+  BOOST_TEST(error_of("[fleet]\nret_key = 5\"[[\"x-wyz\xd0\x99\"\n") == outside);
+  BOOST_TEST(error_of("[api]\nworkers = 1.\"\xd0\x99\"\n") == outside);
+  BOOST_TEST(error_of("[api]\nworkers = -5={\"\xd0\x99\"\n") == outside);
+  const std::string backslash = "test.toml: line 2: a non-ASCII character after a backslash";
+  BOOST_TEST(error_of("[build]\ncontact = \"\"\"x\\\n  \xc3\xa9\"\"\"\n") == backslash);
+  BOOST_TEST(error_of("[build]\ncontact = \"\"\"x\\ \xd0\x99\"\"\"\n") == backslash);
+  BOOST_TEST(error_of("[build]\ncontact = \"\"\"\\\xd0\x99\"\"\"\n") == backslash);
+  // A value ends where toml++ ends it; strings after it and an escaped backslash stay allowed.
+  const fwhub::Config config = parse_config(
+      "[api]\nworkers = 3 # я\n[catalog]\nfeeds = [\"base\",\"я\"]\n"
+      "[build]\ncontact = \"\"\"Иван \\\n   x\\\\я\"\"\"\n",
+      "test.toml");
+  BOOST_TEST(config.api.workers == 3);
+  BOOST_TEST(config.catalog.feeds == (std::vector<std::string>{"base", "я"}), boost::test_tools::per_element());
+  BOOST_TEST(config.build.contact == "Иван x\\я");
+}

@@ -2,6 +2,7 @@
 #include "fwhub/common/config.hpp"
 
 #include <toml++/toml.h>
+#include <algorithm>
 #include <cstdlib>
 #include <fstream>
 #include <functional>
@@ -19,26 +20,52 @@ namespace {
   throw Error(Code::kInvalidArgument, origin + ": " + message);
 }
 
-// toml++ 3.3 (Debian 12) reaches __builtin_unreachable when it meets a code point between U+00A1
-// and U+0499 where whitespace may stand (found by fuzzing). TOML allows non-ASCII text only in
-// strings and comments, so anything else is refused before toml++ reads the text. A quote opens a
-// string only where TOML lets one start (after '=', '[', '{', ',', '.' or at a line's start), as
-// toml++ reads it; elsewhere it is an ordinary (invalid) character.
+// toml++ 3.3 (Debian 12) reaches __builtin_unreachable when it asks whether a code point between
+// U+00A1 and U+0499 is whitespace (found by fuzzing). It asks that of every character outside
+// strings and comments, and inside a multi-line basic string of the first character after a
+// backslash that is not whitespace. TOML allows non-ASCII text only in strings and comments, so
+// anything else is refused before toml++ reads the text, modelled as toml++ reads it:
+// - a quote opens a string only where TOML lets one start (after '=', '[', '{', ',', '.' or at a
+//   line's start); elsewhere it is an ordinary (invalid) character;
+// - a value starting with a digit or sign (after '=', '[' or ',') is scanned by toml++ up to the
+//   next whitespace, ']', '}', ',' or '#', whatever it holds: a quote or bracket inside is part of it.
+bool ends_scanned_value(char c) {
+  return c == ' ' || (c >= '\t' && c <= '\r') || c == ']' || c == '}' || c == ',' || c == '#';
+}
+
+// In a multi-line basic string: whether the first character after the backslash at `backslash`
+// that is not whitespace is non-ASCII (toml++ asks whether it is whitespace, for a line-ending
+// backslash).
+bool non_ascii_after_backslash(const std::string& text, std::size_t backslash) {
+  const auto next = std::find_if_not(text.begin() + static_cast<std::ptrdiff_t>(backslash) + 1, text.end(),
+                                     [](char c) { return c == ' ' || (c >= '\t' && c <= '\r'); });
+  return next != text.end() && static_cast<unsigned char>(*next) >= 0x80;
+}
+
 void check_ascii_outside_strings(const std::string& text, const std::string& origin) {
   static constexpr std::string_view kStringMayFollow = "=[{,.\n";
+  static constexpr std::string_view kValueMayFollow = "=[,";
+  const auto refuse = [&](int line, const char* where) {
+    fail(origin, "line " + std::to_string(line) + ": a non-ASCII character " + where);
+  };
   int line = 1;
   char last = '\n';  // the last character outside strings and comments that is not a blank
+  bool scanned_value = false;
   std::size_t i = 0;
   while (i < text.size()) {
     const char c = text[i];
+    scanned_value = scanned_value && !ends_scanned_value(c);
     if (c == '#') {
       i = text.find('\n', i);  // the comment ends at the line's end
       continue;
     }
-    if ((c == '"' || c == '\'') && kStringMayFollow.find(last) != std::string_view::npos) {
+    if ((c == '"' || c == '\'') && !scanned_value && kStringMayFollow.find(last) != std::string_view::npos) {
       const std::size_t width = text.compare(i, 3, std::string(3, c)) == 0 ? 3 : 1;
       i += width;
       while (i < text.size() && text.compare(i, width, std::string(width, c)) != 0) {
+        if (c == '"' && width == 3 && text[i] == '\\' && non_ascii_after_backslash(text, i)) {
+          refuse(line, "after a backslash");
+        }
         line += text[i] == '\n' ? 1 : 0;
         i += c == '"' && text[i] == '\\' && i + 1 < text.size() && text[i + 1] != '\n' ? 2 : 1;
       }
@@ -47,10 +74,14 @@ void check_ascii_outside_strings(const std::string& text, const std::string& ori
       continue;
     }
     if (static_cast<unsigned char>(c) >= 0x80) {
-      fail(origin, "line " + std::to_string(line) + ": a non-ASCII character outside a string or comment");
+      refuse(line, "outside a string or comment");
+    }
+    if (!scanned_value && ((c >= '0' && c <= '9') || c == '+' || c == '-') &&
+        kValueMayFollow.find(last) != std::string_view::npos) {
+      scanned_value = true;
     }
     line += c == '\n' ? 1 : 0;
-    last = c == ' ' || c == '\t' || c == '\r' ? last : c;
+    last = c == ' ' || c == '\t' || c == '\r' ? last : (scanned_value ? '0' : c);
     ++i;
   }
 }

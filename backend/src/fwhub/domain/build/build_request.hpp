@@ -48,7 +48,8 @@ struct ParseResult {
 };
 
 // Parses a request body. Not JSON (or not valid UTF-8, or nested beyond reason) is one error at
-// {"body"}; otherwise every field violation is listed.
+// {"body"}; otherwise every field violation is listed (a string escaping a lone low surrogate is
+// "string_unicode" at its field, as upstream).
 ParseResult parse_build_request(std::string_view body, const Limits& limits);
 
 // "auc (0.3.2)" -> "auc/0.3.2"; anything else -> "unknown/0".
