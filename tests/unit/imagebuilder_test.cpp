@@ -110,6 +110,15 @@ BOOST_AUTO_TEST_CASE(opkg_errors_become_asu_messages) {
              "Error: Error while building firmware. See stdout/stderr");
 }
 
+BOOST_AUTO_TEST_CASE(the_last_output_line_is_one_printable_line) {
+  BOOST_TEST(last_output_line("first\nsignify-openbsd: write to k.sec: No space left on device\n\n") ==
+             "signify-openbsd: write to k.sec: No space left on device");
+  BOOST_TEST(last_output_line("only") == "only");
+  BOOST_TEST(last_output_line(" \n\n").empty());
+  BOOST_TEST(last_output_line("a\n\x1b[31mred\x7f\tx") == "?[31mred??x");
+  BOOST_TEST(last_output_line(std::string(500, 'x')).size() == 200U);
+}
+
 // Regression (tests/chaos): a full disk or an unreachable mirror was reported as the request's
 // fault ("Impossible package selection", "Error while building firmware").
 BOOST_AUTO_TEST_CASE(failures_of_the_build_server_say_so) {

@@ -148,7 +148,8 @@ class BuildRun {
     builds.finish_failed(hash_, failure.detail, failure.out, failure.err, seconds(),
                          std::chrono::seconds(config_.build.failure_ttl_seconds));
     builds.count(domain::build::BuildEvent::kFailure, stats, seconds());
-    spdlog::warn("build {} failed: {}", hash_, failure.detail);
+    const std::string cause = domain::build::last_output_line(failure.err);
+    spdlog::warn("build {} failed: {}{}", hash_, failure.detail, cause.empty() ? "" : " (stderr: " + cause + ")");
   }
 
   [[nodiscard]] double seconds() const {

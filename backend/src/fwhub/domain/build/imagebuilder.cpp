@@ -193,6 +193,22 @@ std::string check_versions(const std::map<std::string, std::string>& pinned,
   return "";
 }
 
+std::string last_output_line(const std::string& output) {
+  constexpr std::size_t kMaxBytes = 200;
+  std::size_t end = output.find_last_not_of(" \t\r\n");
+  if (end == std::string::npos) {
+    return "";
+  }
+  const std::size_t begin = output.find_last_of('\n', end) + 1;  // npos + 1 == 0
+  std::string line = output.substr(begin, std::min(end + 1 - begin, kMaxBytes));
+  for (char& c : line) {
+    if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) {
+      c = '?';
+    }
+  }
+  return line;
+}
+
 std::string image_error(const std::string& stdout_text, const std::string& stderr_text) {
   if (auto server = server_error(stdout_text, stderr_text); !server.empty()) {
     return server;

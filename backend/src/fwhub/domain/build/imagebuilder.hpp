@@ -44,6 +44,10 @@ std::string manifest_error(const std::string& stdout_text, const std::string& st
 std::string check_versions(const std::map<std::string, std::string>& pinned,
                            const std::map<std::string, std::string>& manifest);
 
+// The last non-empty line of a step's output for the scheduler's log: control characters
+// replaced by '?', at most 200 bytes.
+std::string last_output_line(const std::string& output);
+
 // ASU's message for a failed `make info` or `make image` (after server_error).
 std::string image_error(const std::string& stdout_text, const std::string& stderr_text);
 
