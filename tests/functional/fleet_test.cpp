@@ -293,6 +293,16 @@ BOOST_AUTO_TEST_CASE(validation_messages_are_keyed_by_field) {
   BOOST_REQUIRE(nested);
   BOOST_TEST(nested->status == 400);
   BOOST_TEST(str(json(nested->body)["errors"]["name"][0]) == "Not a valid string.");
+  // Regression: RapidJSON decodes an escaped lone surrogate into bytes that are not UTF-8.
+  for (const char* text : {R"({"name":"a\udc00b"})", R"({"name":"a\ud800b"})", R"({"na\udfffme":"x"})"}) {
+    const auto lone = admin.post(kUpgrader + "category/", text);
+    BOOST_REQUIRE(lone);
+    BOOST_TEST(lone->status == 400, text << " -> " << lone->status << " " << lone->body);
+  }
+  const auto pair = admin.post(kUpgrader + "category/", R"({"name":"Pair \ud83d\ude00"})");
+  BOOST_REQUIRE(pair);
+  BOOST_TEST(pair->status == 201, pair->body);
+  BOOST_TEST(str(json(pair->body)["name"]) == "Pair \xF0\x9F\x98\x80");
 
   const std::string category = admin.create(kUpgrader + "category/", R"({"name":"Builds"})");
   admin.create(kUpgrader + "build/", R"({"category":")" + category + R"(","version":"1.0","os":"OpenWrt 1"})");

@@ -8,10 +8,14 @@
 
 #include <charconv>
 
+#include "fwhub/common/utf8.hpp"
 #include "fwhub/domain/fleet/validation.hpp"
 
 namespace fwhub::api {
 namespace {
+
+// RapidJSON lets a \u escape of a lone surrogate through as bytes that are not UTF-8.
+constexpr const char* kLoneSurrogate = "the request body escapes a lone UTF-16 surrogate (\\uD800-\\uDFFF)";
 
 using domain::fleet::FieldType;
 using domain::fleet::InputValue;
@@ -143,6 +147,10 @@ domain::fleet::Input read_input(const Request& request, bool partial) {
   for (const auto& member : document.GetObject()) {
     InputValue value;
     const auto& v = member.value;
+    if (has_lone_surrogate({member.name.GetString(), member.name.GetStringLength()}) ||
+        (v.IsString() && has_lone_surrogate({v.GetString(), v.GetStringLength()}))) {
+      throw Error(Code::kInvalidArgument, kLoneSurrogate);
+    }
     if (v.IsNull()) {
       value.kind = InputValue::Kind::kNull;
     } else if (v.IsString()) {
@@ -175,6 +183,9 @@ std::string raw_member(const Request& request, const char* name) {
   rapidjson::StringBuffer buffer;
   rapidjson::Writer<rapidjson::StringBuffer> writer(buffer);
   body[name].Accept(writer);
+  if (has_lone_surrogate({buffer.GetString(), buffer.GetSize()})) {
+    throw Error(Code::kInvalidArgument, kLoneSurrogate);
+  }
   return {buffer.GetString(), buffer.GetSize()};
 }
 

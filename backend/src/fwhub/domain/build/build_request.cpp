@@ -13,6 +13,7 @@
 #include <set>
 
 #include "fwhub/common/sha256.hpp"
+#include "fwhub/common/utf8.hpp"
 
 namespace fwhub::domain::build {
 namespace {
@@ -22,16 +23,6 @@ using Writer = rapidjson::Writer<rapidjson::StringBuffer>;
 
 constexpr std::array<const char*, 8> kFilesystems = {"squashfs", "ext4",       "ubifs", "erofs",
                                                      "jffs2",    "jffs2-nand", "targz", "cpiogz"};
-
-// RapidJSON 1.1 decodes a JSON escape of a lone low surrogate (U+DC00 to U+DFFF) into the bytes
-// 0xED 0xB0-0xBF .., which are not UTF-8 (the raw text itself is validated while parsing); written
-// back into request_json they made the canonical JSON unreadable (found by fuzzing). In UTF-8, 0xED
-// is never followed by 0xA0 or more, so those two bytes mark such a string.
-bool has_lone_surrogate(const std::string& text) {
-  return std::adjacent_find(text.begin(), text.end(), [](char lead, char next) {
-           return static_cast<unsigned char>(lead) == 0xED && static_cast<unsigned char>(next) >= 0xA0;
-         }) != text.end();
-}
 
 const std::regex& word_pattern() {  // S
   static const std::regex pattern(R"(^[\w.,-]*$)");
