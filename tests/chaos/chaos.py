@@ -115,6 +115,7 @@ def run(args, seed, stack, clock, report):
             report.fail("the catalog sync after the faults failed: %s" % error)
         checks.check_jobs(stack, report)
         checks.check_builds(stack, workload, faults, report, wall_start)
+        checks.clean_after_killed_schedulers(stack, faults, report)
         checks.check_store(stack, report)
         devices = json.loads(subprocess.run([str(ROOT / "scripts/devsim"), "status", "--json", "--state",
                                              str(devsim_state)], capture_output=True, text=True, check=True).stdout)
