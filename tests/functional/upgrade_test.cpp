@@ -184,13 +184,18 @@ BOOST_AUTO_TEST_CASE(an_upgrade_is_cancelled_before_the_reflash_and_one_runs_per
 
 namespace {
 
-void kill_scheduler() {
+// Kills the scheduler with SIGKILL and waits until it is gone.
+void stop_scheduler_hard() {
   const int pid = Stack().pid_of("scheduler");
   BOOST_REQUIRE(pid > 0);
   BOOST_REQUIRE(::kill(pid, SIGKILL) == 0);
   for (int i = 0; i < 100 && ::kill(pid, 0) == 0; ++i) {
     std::this_thread::sleep_for(std::chrono::milliseconds(50));
   }
+}
+
+void kill_scheduler() {
+  stop_scheduler_hard();
   BOOST_REQUIRE(Stack().control("scheduler-start") == 0);
 }
 
@@ -289,12 +294,8 @@ BOOST_AUTO_TEST_CASE(a_scheduler_killed_after_reconnecting_never_flashes_again) 
   const std::string device = fleet.add_device(sim);
   const std::string operation = fleet.upgrade(device, fleet.add_image(sim));
   wait_for_step(fleet, operation, "rebooting");
+  stop_scheduler_hard();
   const Stack stack;
-  const int pid = stack.pid_of("scheduler");
-  BOOST_REQUIRE(pid > 0 && ::kill(pid, SIGKILL) == 0);
-  for (int i = 0; i < 100 && ::kill(pid, 0) == 0; ++i) {
-    std::this_thread::sleep_for(std::chrono::milliseconds(50));
-  }
   const std::string id = str(json(fleet.get(operation)->body)["id"]);
   const auto [status, output] =
       stack.sql("UPDATE upgrade_operations SET step = 'reconnected', progress = 90 WHERE id = '" + id + "'");
