@@ -75,7 +75,7 @@ db_password() { cat "$STATE/secrets/db_password"; }
 # rebuilt when its generator changes. Served by the stack's nginx on MIRROR_PORT.
 mirror_build() {
   local stamp
-  stamp=$(cat "$ROOT/scripts/mirror" "$ROOT"/tests/doubles/mirror/*.py "$ROOT"/tests/doubles/*.py "$ROOT"/tests/doubles/imagebuilder/* | sha256sum | cut -c1-16)
+  stamp=$(cat "$ROOT/scripts/mirror" "$ROOT"/tests/doubles/mirror/*.py "$ROOT"/tests/doubles/*.py "$ROOT"/tests/doubles/imagebuilder/Makefile "$ROOT"/tests/doubles/imagebuilder/*.py | sha256sum | cut -c1-16)
   if [ "$(cat "$STATE/mirror/.stamp" 2>/dev/null)" != "$stamp" ]; then
     log "building the local upstream mirror in $STATE/mirror"
     rm -rf "$STATE/mirror"
