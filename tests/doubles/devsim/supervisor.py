@@ -166,8 +166,16 @@ class Device:
             None, sysupgrade.answer, argv, outside, self.identity["board_name"], self.faults)
         if answer.upgrade is not None and self.upgrading:
             answer.out, answer.err, answer.rc, answer.upgrade = "", "sysupgrade already running\n", 1, None
-        for suffix, text in [(".out", answer.out), (".err", answer.err), (".rc", str(answer.rc))]:
+        for suffix, text in [(".out", answer.out), (".err", answer.err)]:
             devices.write_atomic(request.with_suffix(request.suffix + suffix), text)
+        try:  # the waiting script reads its exit status from its FIFO (gone if its session was cut)
+            done = os.open(request.with_suffix(request.suffix + ".done"), os.O_WRONLY | os.O_NONBLOCK)
+            try:
+                os.write(done, b"%s\n" % str(answer.rc).encode())
+            finally:
+                os.close(done)
+        except OSError:
+            pass
         if answer.upgrade is not None:
             self.upgrading = True
             asyncio.create_task(self.reflash(answer))
