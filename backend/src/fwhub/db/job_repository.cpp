@@ -34,9 +34,12 @@ constexpr const char* kFinish =
 constexpr const char* kRetryLater =
     "UPDATE jobs SET state = 'queued', last_error = ?, run_at = NOW(3) + INTERVAL ? MICROSECOND,"
     " lease_owner = NULL, lease_expires = NULL WHERE id = ? AND lease_owner = ? AND state = 'running'";
+// A waiting job holds work in progress (a device mid-upgrade, a batch's slot): at least priority 1,
+// so that once due it goes before jobs that have not started.
 constexpr const char* kDefer =
     "UPDATE jobs SET state = 'queued', attempts = GREATEST(attempts - 1, 0), run_at = NOW(3) + INTERVAL ? MICROSECOND,"
-    " lease_owner = NULL, lease_expires = NULL WHERE id = ? AND lease_owner = ? AND state = 'running'";
+    " priority = GREATEST(priority, 1), lease_owner = NULL, lease_expires = NULL"
+    " WHERE id = ? AND lease_owner = ? AND state = 'running'";
 constexpr const char* kReschedule =
     "UPDATE jobs SET state = 'queued', last_error = ?, run_at = NOW(3) + INTERVAL ? MICROSECOND, attempts = 0,"
     " step = '', step_data = NULL, lease_owner = NULL, lease_expires = NULL"

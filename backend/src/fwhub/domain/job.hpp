@@ -57,7 +57,8 @@ class JobStore {
   virtual bool retry_later(std::uint64_t id, const std::string& owner, const std::string& error,
                            std::chrono::milliseconds delay) = 0;
   // A job waiting for something outside (a device rebooting): queued again after `delay`
-  // without counting the run as an attempt.
+  // without counting the run as an attempt, with a priority of at least 1 (ahead of jobs that
+  // have not started).
   virtual bool defer(std::uint64_t id, const std::string& owner, std::chrono::milliseconds delay) = 0;
   // Periodic jobs: the same row is queued again after `delay`, attempts reset, `error` kept.
   virtual bool reschedule(std::uint64_t id, const std::string& owner, const std::string& error,
