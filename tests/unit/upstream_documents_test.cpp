@@ -82,6 +82,11 @@ BOOST_AUTO_TEST_CASE(packages_index_strips_abi_versions) {
   BOOST_TEST(packages[0].version == "2023-06-05-f787c97b-1");
   BOOST_TEST(packages[1].name == "tcpdump");
   BOOST_TEST(packages[2].name == "libjson-c");
+  // Regression (fuzz target packages_index): a name that is only "-" and the ABI version lost
+  // everything and became an empty package name.
+  const auto bare = parse_packages_index("Package: -20130104\nABIVersion: 20130104\nVersion: 1\n");
+  BOOST_REQUIRE(bare.size() == 1U);
+  BOOST_TEST(bare[0].name == "-20130104");
   BOOST_TEST(parse_packages_index("").empty());
   BOOST_TEST(error_of([] { parse_packages_index("Package: x\n\n"); }) ==
              "Packages: a stanza lacks Package or Version (x)");

@@ -161,9 +161,12 @@ std::vector<PackageEntry> parse_packages_index(std::string_view text) {
       malformed("Packages", "a stanza lacks Package or Version" + (name.empty() ? "" : " (" + name + ")"));
     }
     if (!abi.empty() && name.size() > abi.size() && name.ends_with(abi)) {
-      name.resize(name.size() - abi.size());
-      if (name.ends_with('-')) {
-        name.pop_back();
+      std::string base = name.substr(0, name.size() - abi.size());
+      if (base.ends_with('-')) {
+        base.pop_back();
+      }
+      if (!base.empty()) {  // "-5" with ABIVersion 5 keeps its name (found by fuzzing)
+        name = std::move(base);
       }
     }
     entries.push_back({name, version});
