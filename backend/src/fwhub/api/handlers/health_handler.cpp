@@ -7,6 +7,9 @@
 namespace fwhub::api {
 
 Response handle_health(const Request& /*request*/, Context& context) {
+  // Request threads start after the fork, so each reads its own process id once: getpid() is a
+  // system call, and health is the endpoint load balancers poll most.
+  thread_local const pid_t worker_pid = ::getpid();
   const service::HealthReport report = context.health.check();
   if (!report.database_ok) {
     spdlog::warn("health: database unavailable: {}", report.database_detail);
@@ -23,7 +26,7 @@ Response handle_health(const Request& /*request*/, Context& context) {
     w.Key("version");
     w.String(report.version.c_str());
     w.Key("pid");
-    w.Int64(static_cast<std::int64_t>(::getpid()));
+    w.Int64(static_cast<std::int64_t>(worker_pid));
     w.EndObject();
   });
   response.header("Cache-Control", "no-store");
