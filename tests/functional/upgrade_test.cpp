@@ -33,7 +33,7 @@ namespace {
 const int kMovedPort = 20000 + static_cast<int>(std::stoul(fwhub::random_hex(1), nullptr, 16)) * 100;
 
 Devices& devices() {
-  static Devices instance(14, R"({
+  static Devices instance(19, R"({
       "sim-002": {"sysupgrade_test_fails": true},
       "sim-003": {"ubus_false_positive": true},
       "sim-004": {"returns_old_version": true},
@@ -47,9 +47,36 @@ Devices& devices() {
       "sim-011": {"link_bytes_per_second": 20000},
       "sim-012": {"reboot_seconds": 8},
       "sim-013": {"wrong_identity": {"uuid": "00000000-0000-4000-8000-000000000013",
-                                     "board_name": "tplink,archer-c7-v5"}}
+                                     "board_name": "tplink,archer-c7-v5"}},
+      "sim-015": {"refuse_auth": true},
+      "sim-016": {"upload_cut_after_bytes": 200000},
+      "sim-017": {"never_returns": true},
+      "sim-018": {"mem_free_kb": 100, "mem_freeable_kb": 8000}
     })");
   return instance;
+}
+
+// Where the engine puts the image on the simulated device (/tmp/<the image's file name>).
+std::filesystem::path image_on_device(const rapidjson::Value& sim, const std::string& image) {
+  const auto [status, name] = Stack().sql("SELECT file_name FROM fw_images WHERE id = '" + image + "'");
+  BOOST_REQUIRE_MESSAGE(status == 0 && !name.empty(), name);
+  return std::filesystem::path(str(sim["state_root"])) / "tmp" / name;
+}
+
+std::size_t count_of(const std::string& text, const std::string& part) {
+  std::size_t count = 0;
+  for (auto at = text.find(part); at != std::string::npos; at = text.find(part, at + 1)) {
+    ++count;
+  }
+  return count;
+}
+
+bool connection_works(Fleet& fleet, const std::string& device) {
+  return json(fleet.get("/api/v1/devices/" + device + "/connections/")->body)["results"][0]["is_working"].IsTrue();
+}
+
+bool firmware_installed(Fleet& fleet, const std::string& device) {
+  return json(fleet.get(kUpgrader + "device/" + device + "/firmware/")->body)["installed"].GetBool();
 }
 
 }  // namespace
@@ -88,10 +115,14 @@ BOOST_AUTO_TEST_CASE(a_failing_image_check_aborts_without_flashing) {
   Fleet fleet;
   const auto& sim = devices().device(1);
   const std::string device = fleet.add_device(sim);
-  const auto done = fleet.wait_for_end(fleet.upgrade(device, fleet.add_image(sim)));
+  const std::string image = fleet.add_image(sim);
+  const auto done = fleet.wait_for_end(fleet.upgrade(device, image));
   BOOST_TEST(str(done["status"]) == "aborted");
   BOOST_TEST(str(done["log"]).find("sysupgrade --test failed") != std::string::npos);
   BOOST_TEST(devices().status(1).second == 0);
+  BOOST_TEST(!firmware_installed(fleet, device));
+  // Regression: the refused image stayed in the device's /tmp, which is RAM, until it rebooted.
+  BOOST_TEST(!std::filesystem::exists(image_on_device(sim, image)));
 }
 
 BOOST_AUTO_TEST_CASE(a_device_reporting_another_uuid_is_not_flashed) {
@@ -136,14 +167,84 @@ BOOST_AUTO_TEST_CASE(an_unreachable_device_is_retried_then_failed) {
   BOOST_TEST(str(done["status"]) == "failed");
   const std::string log = str(done["log"]);
   BOOST_TEST(log.find("Max retries exceeded. Upgrade failed:") != std::string::npos, log);
-  std::size_t failures = 0;
-  for (auto at = log.find("Recoverable failure"); at != std::string::npos;
-       at = log.find("Recoverable failure", at + 1)) {
-    ++failures;
-  }
-  BOOST_TEST(failures == 3U);  // the first try and two retries (max_retries = 2 on the test stack)
-  const auto connections = json(fleet.get("/api/v1/devices/" + device + "/connections/")->body);
-  BOOST_TEST(connections["results"][0]["is_working"].IsFalse());
+  // The first try and two retries (max_retries = 2 on the test stack).
+  BOOST_TEST(count_of(log, "Recoverable failure") == 3U);
+  BOOST_TEST(!connection_works(fleet, device));
+  BOOST_TEST(!firmware_installed(fleet, device));
+}
+
+BOOST_AUTO_TEST_CASE(a_refused_login_aborts_without_retries) {
+  Fleet fleet;
+  const auto& sim = devices().device(14);
+  const std::string device = fleet.add_device(sim);
+  const auto done = fleet.wait_for_end(fleet.upgrade(device, fleet.add_image(sim)));
+  BOOST_TEST(str(done["status"]) == "aborted", str(done["log"]));
+  const std::string log = str(done["log"]);
+  BOOST_TEST(log.find("refused the login of root") != std::string::npos, log);
+  BOOST_TEST(count_of(log, "Recoverable failure") == 0U);
+  BOOST_TEST(!connection_works(fleet, device));
+  BOOST_TEST(!firmware_installed(fleet, device));
+  BOOST_TEST(devices().status(14).second == 0);
+}
+
+BOOST_AUTO_TEST_CASE(an_upload_cut_by_the_link_is_retried_then_failed) {
+  Fleet fleet;
+  const auto& sim = devices().device(15);
+  const std::string device = fleet.add_device(sim);
+  const auto done = fleet.wait_for_end(fleet.upgrade(device, fleet.add_image(sim, 400)));  // cut at 200 kB
+  BOOST_TEST(str(done["status"]) == "failed", str(done["log"]));
+  const std::string log = str(done["log"]);
+  BOOST_TEST(count_of(log, "Uploading the image to ") == 3U, log);
+  BOOST_TEST(count_of(log, "Recoverable failure") == 3U);
+  BOOST_TEST(log.find("Max retries exceeded. Upgrade failed:") != std::string::npos);
+  BOOST_TEST(log.find("sysupgrade --test") == std::string::npos);
+  BOOST_TEST(str(done["step"]) == "uploading");
+  BOOST_TEST(!firmware_installed(fleet, device));
+  BOOST_TEST(devices().status(15).second == 0);
+}
+
+// fwhub's choice where upstream assumes the image installed: without the verification the
+// firmware is not marked installed, so the next mass upgrade of the build includes the device.
+BOOST_AUTO_TEST_CASE(a_device_that_never_comes_back_fails_after_every_reconnect_attempt) {
+  Fleet fleet;
+  const auto& sim = devices().device(16);
+  const std::string device = fleet.add_device(sim);
+  const auto done = fleet.wait_for_end(fleet.upgrade(device, fleet.add_image(sim)), 240);
+  BOOST_TEST(str(done["status"]) == "failed", str(done["log"]));
+  const std::string log = str(done["log"]);
+  BOOST_TEST(log.find("Giving up, device not reachable anymore after upgrade") != std::string::npos, log);
+  BOOST_TEST(count_of(log, "Reconnect attempt ") == 16U);  // reconnect_max_retries = 15 on the test stack
+  BOOST_TEST(count_of(log, "Reflashing: ") == 1U);
+  BOOST_TEST(done["progress"].GetInt() == 70);
+  BOOST_TEST(!connection_works(fleet, device));
+  BOOST_TEST(!firmware_installed(fleet, device));
+  BOOST_TEST(devices().status(16).second == 1);
+}
+
+BOOST_AUTO_TEST_CASE(memory_freed_by_stopping_services_lets_the_upgrade_go_on) {
+  Fleet fleet;
+  const auto& sim = devices().device(17);
+  const std::string device = fleet.add_device(sim);
+  const auto done = fleet.wait_for_end(fleet.upgrade(device, fleet.add_image(sim, 400)));
+  BOOST_TEST(str(done["status"]) == "success", str(done["log"]));
+  BOOST_TEST(str(done["log"]).find("Not enough memory: stopping non-critical services.") != std::string::npos);
+  BOOST_TEST(firmware_installed(fleet, device));
+  BOOST_TEST(devices().status(17).second == 1);
+  BOOST_TEST(devices().stopped_services(17).empty());  // the new firmware booted with all of them
+}
+
+BOOST_AUTO_TEST_CASE(options_c_and_F_reach_sysupgrade_and_the_configuration_is_kept) {
+  Fleet fleet;
+  const auto& sim = devices().device(18);
+  const std::filesystem::path marker = std::filesystem::path(str(sim["state_root"])) / "etc" / "fwhub-test-marker";
+  std::ofstream(marker) << "operator's configuration\n";
+  const std::string device = fleet.add_device(sim);
+  const auto done = fleet.wait_for_end(fleet.upgrade(device, fleet.add_image(sim), R"({"c":true,"F":true})"));
+  BOOST_TEST(str(done["status"]) == "success", str(done["log"]));
+  BOOST_TEST(str(done["log"]).find("Reflashing: /sbin/sysupgrade -v -c -F /tmp/") != std::string::npos,
+             str(done["log"]));
+  BOOST_TEST(std::filesystem::exists(marker));
+  BOOST_TEST(devices().status(18).first == "23.05.4");
 }
 
 BOOST_AUTO_TEST_CASE(an_upgrade_is_cancelled_before_the_reflash_and_one_runs_per_device) {
@@ -212,8 +313,16 @@ BOOST_AUTO_TEST_CASE(too_little_memory_aborts_and_restarts_the_services) {
   Fleet fleet;
   const auto& sim = devices().device(6);
   const std::string device = fleet.add_device(sim);
-  const auto done = fleet.wait_for_end(fleet.upgrade(device, fleet.add_image(sim, 400)));
+  const std::string image = fleet.add_image(sim, 400);
+  // What an earlier attempt left of the image (an upload cut midway) holds RAM: it goes before
+  // free memory is read (regression: it stayed and counted against the image).
+  const auto leftover = image_on_device(sim, image);
+  std::ofstream(leftover) << std::string(100000, 'x');
+  const auto done = fleet.wait_for_end(fleet.upgrade(device, image));
+  BOOST_TEST(!std::filesystem::exists(leftover));
   BOOST_TEST(str(done["status"]) == "aborted");
+  BOOST_TEST(count_of(str(done["log"]), "Recoverable failure") == 0U);  // aborted: never retried
+  BOOST_TEST(!firmware_installed(fleet, device));
   const std::string log = str(done["log"]);
   BOOST_TEST(log.find("stopping non-critical services") != std::string::npos, log);
   BOOST_TEST(log.find("Services started again.") != std::string::npos);

@@ -100,9 +100,13 @@ struct UpgradeEngine::Run {
     return session->run(command, seconds(engine.config_.ssh_command_timeout_seconds));
   }
 
+  // /tmp is RAM on OpenWrt: the package lists and what an earlier attempt of this operation left
+  // of the image (an upload cut midway) go before free memory is read.
   std::optional<std::uint64_t> free_memory() {
+    const std::string leftover = plan.image_file_name.empty() ? "" : "rm -f /tmp/" + plan.image_file_name + "; ";
     return domain::upgrade::available_memory(
-        sh("rm -rf /tmp/opkg-lists/; sync && echo 3 > /proc/sys/vm/drop_caches; cat /proc/meminfo").out);
+        sh("rm -rf /tmp/opkg-lists/; " + leftover + "sync && echo 3 > /proc/sys/vm/drop_caches; cat /proc/meminfo")
+            .out);
   }
 
   // After a failure: best effort, the connection may be the thing that failed.
@@ -212,6 +216,7 @@ struct UpgradeEngine::Run {
     log("Upload done, checksum verified on the device.");
     const auto test = sh("/sbin/sysupgrade --test " + remote);
     if (test.exit_status != 0) {
+      sh("rm -f " + remote);  // the image would hold the device's RAM until it reboots
       restart_services();
       return Finished{Outcome::kAborted, "sysupgrade --test failed: " + trimmed(test.err + test.out)};
     }
