@@ -339,6 +339,9 @@ BOOST_AUTO_TEST_CASE(a_device_that_comes_back_elsewhere_is_found_at_its_new_addr
   const std::string device = fleet.add_device(sim);
   const std::string operation = fleet.upgrade(device, fleet.add_image(sim));
   wait_for_step(fleet, operation, "rebooting");
+  // Past the reflash an operation cannot be cancelled: 409, and it goes on.
+  BOOST_TEST(fleet.post(operation + "cancel/", "{}")->status == 409);
+  BOOST_TEST(str(json(fleet.get(operation)->body)["status"]) == "in-progress");
   // The device's address is read again at every reconnect attempt.
   const auto moved = fleet.client.Patch("/api/v1/devices/" + device + "/", fleet.auth,
                                         R"({"ssh_port":)" + std::to_string(kMovedPort) + "}", "application/json");
