@@ -31,7 +31,7 @@ void batch_insert(Connection& connection, const std::string& head, std::size_t c
                   const std::vector<std::vector<std::string>>& rows) {
   for (std::size_t start = 0; start < rows.size(); start += kRowsPerStatement) {
     const std::size_t count = std::min(kRowsPerStatement, rows.size() - start);
-    auto insert = connection.prepare(statement_text(head, columns, count));
+    auto insert = connection.prepare_once(statement_text(head, columns, count));
     unsigned int index = 1;
     for (std::size_t r = start; r < start + count; ++r) {
       for (const auto& value : rows[r]) {

@@ -5,6 +5,8 @@
 #include <cppconn/statement.h>
 #include <mysql_driver.h>
 
+#include <algorithm>
+
 namespace fwhub::db {
 namespace {
 
@@ -32,7 +34,7 @@ Connection::Connection(DatabaseConfig config) : config_(std::move(config)) {
 }
 
 Connection::~Connection() {
-  connection_.reset();
+  reset();
   driver()->threadEnd();
 }
 
@@ -45,7 +47,7 @@ sql::Connection& Connection::get() {
   if (connection_ && !connection_->isClosed() && (!idle || connection_->isValid())) {
     return *connection_;
   }
-  connection_.reset();
+  reset();
   sql::ConnectOptionsMap options;
   options["hostName"] = sql::SQLString("tcp://" + config_.host + ":" + std::to_string(config_.port));
   options["userName"] = sql::SQLString(config_.user);
@@ -69,11 +71,29 @@ sql::Connection& Connection::get() {
   return *connection_;
 }
 
-std::unique_ptr<sql::PreparedStatement> Connection::prepare(const std::string& sql) {
+sql::PreparedStatement* Connection::prepare(const std::string& sql) {
+  sql::Connection& connection = get();
+  const auto cached =
+      std::find_if(statements_.begin(), statements_.end(), [&sql](const CachedStatement& c) { return c.sql == sql; });
+  if (cached != statements_.end()) {
+    statements_.splice(statements_.begin(), statements_, cached);
+    statements_.front().statement->clearParameters();
+    return statements_.front().statement.get();
+  }
+  std::unique_ptr<sql::PreparedStatement> statement(connection.prepareStatement(sql));
+  if (statements_.size() == kCachedStatements) {
+    statements_.pop_back();
+  }
+  statements_.push_front({sql, std::move(statement)});
+  return statements_.front().statement.get();
+}
+
+std::unique_ptr<sql::PreparedStatement> Connection::prepare_once(const std::string& sql) {
   return std::unique_ptr<sql::PreparedStatement>(get().prepareStatement(sql));
 }
 
 void Connection::reset() {
+  statements_.clear();  // they belong to the connection: closed before it
   connection_.reset();
 }
 
@@ -88,7 +108,7 @@ Status Connection::ping() {
       });
       return Status::ok();
     } catch (const Error& error) {
-      connection_.reset();
+      reset();
       status = error.status();
     }
   }

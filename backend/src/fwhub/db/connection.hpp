@@ -6,6 +6,7 @@
 #include <cppconn/resultset.h>
 
 #include <chrono>
+#include <list>
 #include <memory>
 #include <string>
 
@@ -27,7 +28,13 @@ class Connection final : public service::DatabaseProbe {
   // The live connection, connecting first if needed. Throws Error(kUnavailable) when the
   // server cannot be reached; the next call tries again.
   sql::Connection& get();
-  std::unique_ptr<sql::PreparedStatement> prepare(const std::string& sql);
+  // The connection's prepared statement of this SQL text, parameters cleared: prepared once and
+  // kept (the last kCachedStatements used), so a repeated statement costs one round trip to the
+  // server instead of a prepare and an execute. Owned by the connection; valid until the next
+  // reset() or kCachedStatements other texts later.
+  sql::PreparedStatement* prepare(const std::string& sql);
+  // A prepared statement of its own, for texts that are rarely repeated (multi-row inserts).
+  std::unique_ptr<sql::PreparedStatement> prepare_once(const std::string& sql);
   // Forgets a connection after an error so that the next get() reconnects.
   void reset();
 
@@ -35,9 +42,17 @@ class Connection final : public service::DatabaseProbe {
 
  private:
   static constexpr std::chrono::seconds kIdleCheck{1};
+  // Per connection; MariaDB's max_prepared_stmt_count (16,382) bounds them across all connections.
+  static constexpr std::size_t kCachedStatements = 32;
+
+  struct CachedStatement {
+    std::string sql;
+    std::unique_ptr<sql::PreparedStatement> statement;
+  };
 
   DatabaseConfig config_;
   std::unique_ptr<sql::Connection> connection_;
+  std::list<CachedStatement> statements_;  // of connection_, most recently used first
   std::chrono::steady_clock::time_point last_used_{};
 };
 

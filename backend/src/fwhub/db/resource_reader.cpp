@@ -109,10 +109,13 @@ domain::fleet::Page ResourceReader::list(const ResourceSpec& spec, const ListQue
     page.count = counted->next() ? counted->getInt64(1) : 0;
     // Deferred join: the page's ids first (an index-only scan when an index fits the order), then
     // only those rows whole, so that a later page neither sorts nor reads every earlier row.
+    // Prepared anew each time: MariaDB re-executes a kept statement with this derived table
+    // slower (bench/fleet_api, page 50 of 10,000 devices: 444 req/s fresh, 137 req/s kept).
     const std::string order = order_clause(spec, query.ordering);
-    auto select = c.prepare("SELECT " + select_list(spec) + " FROM " + spec.from + " JOIN (SELECT " + spec.id_column +
-                            " AS page_id FROM " + spec.from + where.sql + order + " LIMIT ? OFFSET ?) page ON " +
-                            spec.id_column + " = page.page_id" + where.sql + order);
+    auto select =
+        c.prepare_once("SELECT " + select_list(spec) + " FROM " + spec.from + " JOIN (SELECT " + spec.id_column +
+                       " AS page_id FROM " + spec.from + where.sql + order + " LIMIT ? OFFSET ?) page ON " +
+                       spec.id_column + " = page.page_id" + where.sql + order);
     unsigned next = bind(*select, where.values);
     select->setInt(next++, query.page_size);
     select->setInt64(next++, static_cast<std::int64_t>(query.page - 1) * query.page_size);
