@@ -30,7 +30,10 @@ using fwhub::testing::str;
 
 namespace {
 
-const int kMovedPort = 20000 + static_cast<int>(std::stoul(fwhub::random_hex(1), nullptr, 16)) * 100;
+// Below Linux's ephemeral range (32768–60999), which devsim, the stacks and every outgoing
+// connection draw their ports from. Regression: a clean-clone run drew 39900, something held it
+// when the device came back, and the device stayed down (16 refused reconnect attempts).
+const int kMovedPort = 20000 + static_cast<int>(std::stoul(fwhub::random_hex(1), nullptr, 16) % 120) * 100;
 
 Devices& devices() {
   static Devices instance(19, R"({
