@@ -112,13 +112,64 @@ BOOST_FIXTURE_TEST_CASE(a_failed_close_gives_the_job_back_for_later, Fixture) {
     JobKind closing;
     closing.name = "closing";
     closing.run = [](JobContext&) { return Status::ok(); };
-    closing.gave_up = [](const domain::Job&, const std::string&) {
-      throw Error(Code::kUnavailable, "database unavailable");
-    };
+    closing.gave_up = [](const domain::Job&, const std::string&) { throw std::runtime_error("store broken"); };
     return closing;
   }());
   BOOST_TEST(static_cast<int>(run(4, 3, "closing")) == static_cast<int>(JobOutcome::kRetrying));
   BOOST_TEST(store.outcomes.at(7).state == "retry");
+  BOOST_TEST(store.outcomes.at(7).delay.count() == 30'000);
+}
+
+BOOST_FIXTURE_TEST_CASE(closing_waits_for_the_database, Fixture) {
+  int tries = 0;
+  registry.add([&tries] {
+    JobKind closing;
+    closing.name = "closing";
+    closing.run = [](JobContext&) { return Status::ok(); };
+    closing.gave_up = [&tries](const domain::Job&, const std::string&) {
+      if (++tries < 3) {
+        throw Error(Code::kUnavailable, "database unavailable");
+      }
+    };
+    return closing;
+  }());
+  BOOST_TEST(static_cast<int>(run(4, 3, "closing")) == static_cast<int>(JobOutcome::kFailed));
+  BOOST_TEST(tries == 3);
+  BOOST_TEST(store.outcomes.at(7).state == "failed");
+}
+
+// Regression (found by tests/chaos in CI): a build job whose last attempt could not reach MariaDB
+// ended failed, and its build stayed 'running' for ever; a failed job now closes it like one whose
+// attempts ran out.
+BOOST_FIXTURE_TEST_CASE(a_failed_last_attempt_lets_the_kind_close_what_it_left_open, Fixture) {
+  std::string closed;
+  registry.add([&closed] {
+    JobKind closing;
+    closing.name = "closing";
+    closing.run = [](JobContext&) -> Status { throw Error(Code::kUnavailable, "cannot connect to the database"); };
+    closing.gave_up = [&closed](const domain::Job& job, const std::string& reason) {
+      closed = std::to_string(job.id) + ": " + reason;
+    };
+    return closing;
+  }());
+  BOOST_TEST(static_cast<int>(run(3, 3, "closing")) == static_cast<int>(JobOutcome::kFailed));
+  BOOST_TEST(closed == "7: cannot connect to the database");
+  BOOST_TEST(store.outcomes.at(7).state == "failed");
+  BOOST_TEST(store.outcomes.at(7).error == "cannot connect to the database");
+}
+
+BOOST_FIXTURE_TEST_CASE(a_failed_close_of_a_failed_run_is_tried_again_with_its_cause, Fixture) {
+  registry.add([] {
+    JobKind closing;
+    closing.name = "closing";
+    closing.run = [](JobContext&) { return Status(Code::kInvalidArgument, "bad payload"); };
+    closing.gave_up = [](const domain::Job&, const std::string&) { throw std::runtime_error("store broken"); };
+    return closing;
+  }());
+  BOOST_TEST(static_cast<int>(run(1, 3, "closing")) == static_cast<int>(JobOutcome::kRetrying));
+  BOOST_TEST(store.outcomes.at(7).state == "retry");
+  BOOST_TEST(store.outcomes.at(7).error == "bad payload");
+  BOOST_TEST(store.outcomes.at(7).delay.count() == 30'000);
 }
 
 BOOST_FIXTURE_TEST_CASE(aborted_releases, Fixture) {

@@ -53,7 +53,8 @@ constexpr const char* kDone =
     " finished_at = NOW(3), expires_at = NOW(3) + INTERVAL ? SECOND WHERE request_hash = ?";
 constexpr const char* kFailed =
     "UPDATE builds SET status = 'failed', imagebuilder_status = 'failed', detail = ?, stdout = ?, stderr = ?,"
-    " build_seconds = ?, finished_at = NOW(3), expires_at = NOW(3) + INTERVAL ? SECOND WHERE request_hash = ?";
+    " build_seconds = ?, finished_at = NOW(3), expires_at = NOW(3) + INTERVAL ? SECOND"
+    " WHERE request_hash = ? AND status IN ('queued', 'running')";
 constexpr const char* kSelectExpired =
     "SELECT request_hash FROM builds WHERE expires_at IS NOT NULL AND expires_at <= NOW(3) LIMIT ?";
 constexpr const char* kDeleteByHash = "DELETE FROM builds WHERE request_hash = ?";

@@ -442,13 +442,14 @@ JobKind make_build_job(const Config& config) {
   kind.max_parallel = config.build.max_parallel;
   kind.backoff = {std::chrono::seconds(10), std::chrono::minutes(5), 2.0, 0.25};
   kind.run = [&config](JobContext& context) { return BuildRun(config, context).run(); };
-  // Its schedulers died during every attempt: the request fails (clients stop polling) and may be
-  // sent again once build.failure_ttl_seconds passed.
+  // Its last attempt failed outside the build (the database was down) or its schedulers died during
+  // every attempt: the request fails (clients stop polling) and may be sent again once
+  // build.failure_ttl_seconds passed. A build that already ended keeps its result.
   kind.gave_up = [&config](const domain::Job& job, const std::string& reason) {
     const std::string hash = payload_string(job, "request_hash");
     db::Connection connection(config.database);
     db::BuildRepository(connection)
-        .finish_failed(hash, "Error: the build was interrupted: " + reason, "", "", 0,
+        .finish_failed(hash, "Error: the build could not finish: " + reason, "", "", 0,
                        std::chrono::seconds(config.build.failure_ttl_seconds));
     db::FleetRepository(connection).enqueue_attach(hash);
     remove_working_copies(config, hash);

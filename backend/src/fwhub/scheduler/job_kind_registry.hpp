@@ -53,9 +53,9 @@ struct JobKind {
   int max_attempts = 5;                        // for jobs enqueued by the scheduler itself
   std::optional<std::chrono::seconds> period;  // periodic: the scheduler keeps one pending job
   int max_parallel = 0;                        // jobs of this kind run at once per scheduler; 0 = workers
-  // Called instead of `run` when a job is claimed with its attempts used up (its schedulers were
-  // killed while it ran), to close what the job leaves open (a build or an operation in progress);
-  // an exception gives the job back to be given up again later.
+  // Closes what a job leaves open (a build or an operation in progress) when it ends failed: its
+  // last attempt failed, or it is claimed with its attempts used up (its schedulers were killed
+  // while it ran). An exception gives the job back to be closed again later.
   std::function<void(const domain::Job&, const std::string& reason)> gave_up;
 };
 

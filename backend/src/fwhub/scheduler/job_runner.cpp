@@ -86,18 +86,32 @@ JobOutcome JobRunner::run(domain::Job& job, domain::JobStore& store, const std::
     spdlog::error("job {}: unknown kind {}", job.id, job.kind);
     return JobOutcome::kFailed;
   }
+  // A job that ends failed first lets its kind close what it leaves open (a build or an operation
+  // in progress), waiting for the database like an outcome does. When closing fails otherwise, the
+  // job is given back and closed (or, with attempts left, run) again when it is claimed next.
+  const auto closed = [&](const std::string& reason) {
+    if (!kind->gave_up) {
+      return true;
+    }
+    try {
+      return store_outcome(
+          [&] {
+            kind->gave_up(job, reason);
+            return true;
+          },
+          stopping);
+    } catch (const std::exception& error) {
+      spdlog::warn("job {} ({}): closing it failed, trying again in 30 s: {}", job.id, job.kind, error.what());
+      const std::string kept = job.attempts > job.max_attempts ? job.last_error : reason;
+      store_outcome([&] { return store.retry_later(job.id, owner, kept, std::chrono::seconds(30)); }, stopping);
+      return false;
+    }
+  };
   if (job.attempts > job.max_attempts) {
     const std::string message = "gave up after " + std::to_string(job.max_attempts) + " attempts" +
                                 (job.last_error.empty() ? "" : ": " + job.last_error);
-    if (kind->gave_up) {
-      try {
-        kind->gave_up(job, message);
-      } catch (const std::exception& error) {
-        spdlog::warn("job {} ({}): closing it failed, trying again in 30 s: {}", job.id, job.kind, error.what());
-        store_outcome([&] { return store.retry_later(job.id, owner, error.what(), std::chrono::seconds(30)); },
-                      stopping);
-        return JobOutcome::kRetrying;
-      }
+    if (!closed(message)) {
+      return JobOutcome::kRetrying;
     }
     finish(message);
     spdlog::error("job {} ({}): {}", job.id, job.kind, message);
@@ -125,7 +139,11 @@ JobOutcome JobRunner::run(domain::Job& job, domain::JobStore& store, const std::
     spdlog::warn("job {} ({}) attempt {} failed, retry in {} ms: {}", job.id, job.kind, job.attempts, delay.count(),
                  status.message());
   } else {
-    still_mine = finish(status.message().empty() ? std::string(code_name(status.code())) : status.message());
+    const std::string message = status.message().empty() ? std::string(code_name(status.code())) : status.message();
+    if (!closed(message)) {
+      return JobOutcome::kRetrying;
+    }
+    still_mine = finish(message);
   }
   if (!still_mine) {
     spdlog::warn("job {} ({}): lease lost before its outcome was stored", job.id, job.kind);

@@ -37,14 +37,16 @@ JobKind make_upgrade_job(const Config& config) {
     }
     return Status::ok();
   };
-  // Its schedulers died during every attempt: the operation fails (never flashed again) and the
-  // device is free for the next one.
+  // Its last attempt failed outside the engine (the database was down) or its schedulers died
+  // during every attempt: the operation fails (never flashed again) and the device is free for the
+  // next one. An operation that already ended keeps its outcome.
   kind.gave_up = [&config](const domain::Job& job, const std::string& reason) {
     const std::string operation_id = payload_string(job, "operation_id");
     db::Connection connection(config.database);
     db::UpgradeRepository store(connection, std::filesystem::path(config.paths.state_dir) / "firmware");
-    store.append_log(operation_id, "The upgrade was interrupted too often: " + reason + ".");
-    store.finish(operation_id, domain::upgrade::Outcome::kFailed, "");
+    if (store.finish(operation_id, domain::upgrade::Outcome::kFailed, "")) {
+      store.append_log(operation_id, "The upgrade could not finish: " + reason + ".");
+    }
   };
   return kind;
 }
