@@ -140,7 +140,7 @@ struct Fleet {
   // An image for the simulated device's board in `build` (padding makes it bigger); type ""
   // = one per device name.
   std::string upload_image(const std::string& build, const rapidjson::Value& sim, std::string type = "",
-                           int padding_kb = 0) {
+                           int padding_kb = 0, std::string file_name = "") {
     const std::string path = "/tmp/fwhub-upgrade-image-" + fwhub::random_hex(6) + ".bin";
     const std::string line = "python3 -c \"import os, sys; sys.path.insert(0, '" FWHUB_SOURCE_DIR
                              "/tests/doubles'); import openwrt_image as o; "
@@ -156,15 +156,17 @@ struct Fleet {
     if (type.empty()) {
       type = "sim-" + str(sim["name"]) + "-squashfs-sysupgrade.bin";
     }
-    const httplib::MultipartFormDataItems items = {
-        {"file", bytes, "sim-" + fwhub::random_hex(3) + "-sysupgrade.bin", "application/octet-stream"},
-        {"type", type, "", ""}};
+    if (file_name.empty()) {
+      file_name = "sim-" + fwhub::random_hex(3) + "-sysupgrade.bin";
+    }
+    const httplib::MultipartFormDataItems items = {{"file", bytes, file_name, "application/octet-stream"},
+                                                   {"type", type, "", ""}};
     return id_of(client.Post(kUpgrader + "build/" + build + "/image/", auth, items));
   }
 
   // A build with an image for the simulated device's board.
-  std::string add_image(const rapidjson::Value& sim, int padding_kb = 0) {
-    return upload_image(add_build(), sim, "", padding_kb);
+  std::string add_image(const rapidjson::Value& sim, int padding_kb = 0, const std::string& file_name = "") {
+    return upload_image(add_build(), sim, "", padding_kb, file_name);
   }
 
   // PUT device firmware; returns the operation's path from Location.

@@ -1,10 +1,11 @@
-// Upgrade rules without devices: sysupgrade options and their command line, and reading what
-// OpenWrt prints (/etc/openwrt_release, /proc/meminfo), hostile output included.
+// Upgrade rules without devices: sysupgrade options and their command line, the image's path on
+// the device, and reading what OpenWrt prints (/etc/openwrt_release, /proc/meminfo), hostile output included.
 #define BOOST_TEST_MODULE upgrade_rules
 #include <boost/test/unit_test.hpp>
 
 #include "fwhub/common/status.hpp"
 #include "fwhub/domain/upgrade/device_output.hpp"
+#include "fwhub/domain/upgrade/image_path.hpp"
 #include "fwhub/domain/upgrade/upgrade_options.hpp"
 
 using namespace fwhub::domain::upgrade;
@@ -13,6 +14,17 @@ BOOST_AUTO_TEST_CASE(default_options_keep_the_configuration) {
   const auto options = parse_upgrade_options("");
   BOOST_TEST(sysupgrade_command(options, "/tmp/x.bin") == "/sbin/sysupgrade -v -c /tmp/x.bin");
   BOOST_TEST(options_json(options) == R"({"c":true,"o":false,"n":false,"u":false,"p":false,"k":false,"F":false})");
+}
+
+// Regression: an image uploaded as "image (1).bin" (a browser's second download) could not be
+// uploaded to a device (the operation stayed in progress), and the memory step's `rm -f` ran what
+// a name held in `$(...)` on the device.
+BOOST_AUTO_TEST_CASE(the_image_path_on_the_device_is_one_plain_word) {
+  BOOST_TEST(image_path_on_device("openwrt-23.05.4-ath79-generic-sysupgrade.bin") ==
+             "/tmp/openwrt-23.05.4-ath79-generic-sysupgrade.bin");
+  BOOST_TEST(image_path_on_device("image (1).bin") == "/tmp/image__1_.bin");
+  BOOST_TEST(image_path_on_device("a;reboot $(id)`x`'\"") == "/tmp/a_reboot___id__x___");
+  BOOST_TEST(image_path_on_device("gerät+v2.bin") == "/tmp/ger__t+v2.bin");
 }
 
 BOOST_AUTO_TEST_CASE(flags_reach_the_command_in_sysupgrade_order) {

@@ -12,6 +12,7 @@
 #include "fwhub/common/status.hpp"
 #include "fwhub/domain/upgrade/batch_rules.hpp"
 #include "fwhub/domain/upgrade/device_output.hpp"
+#include "fwhub/domain/upgrade/image_path.hpp"
 #include "fwhub/domain/upgrade/upgrade_options.hpp"
 #include "fwhub/service/ssh_target.hpp"
 
@@ -96,6 +97,10 @@ struct UpgradeEngine::Run {
     engine.store_.record_connection(plan.connection_id, true, "");
   }
 
+  [[nodiscard]] std::string image_on_device() const {
+    return domain::upgrade::image_path_on_device(plan.image_file_name);
+  }
+
   domain::upgrade::CommandResult sh(const std::string& command) {
     return session->run(command, seconds(engine.config_.ssh_command_timeout_seconds));
   }
@@ -103,7 +108,7 @@ struct UpgradeEngine::Run {
   // /tmp is RAM on OpenWrt: the package lists and what an earlier attempt of this operation left
   // of the image (an upload cut midway) go before free memory is read.
   std::optional<std::uint64_t> free_memory() {
-    const std::string leftover = plan.image_file_name.empty() ? "" : "rm -f /tmp/" + plan.image_file_name + "; ";
+    const std::string leftover = plan.image_file_name.empty() ? "" : "rm -f " + image_on_device() + "; ";
     return domain::upgrade::available_memory(
         sh("rm -rf /tmp/opkg-lists/; " + leftover + "sync && echo 3 > /proc/sys/vm/drop_caches; cat /proc/meminfo")
             .out);
@@ -197,32 +202,32 @@ struct UpgradeEngine::Run {
                                                std::to_string(size / 1024) + " KiB needed)."};
       }
     }
-    const std::string remote = "/tmp/" + plan.image_file_name;
+    const std::string image = image_on_device();
     step("uploading", 25);
-    log("Uploading the image to " + remote + "...");
+    log("Uploading the image to " + image + "...");
     std::uint64_t taken = 0;
     session->upload(
-        plan.image_path, remote,
+        plan.image_path, image,
         [this, &taken](std::uint64_t sent) {
           engine.bandwidth_.take(sent - taken);
           taken = sent;
         },
         0);
-    const std::string uploaded = trimmed(sh("sha256sum " + remote).out).substr(0, 64);
+    const std::string uploaded = trimmed(sh("sha256sum " + image).out).substr(0, 64);
     if (uploaded != plan.image_sha256) {
-      sh("rm -f " + remote);
+      sh("rm -f " + image);
       throw Error(Code::kUnavailable, "the uploaded image's checksum differs (" + uploaded + ")");
     }
     log("Upload done, checksum verified on the device.");
-    const auto test = sh("/sbin/sysupgrade --test " + remote);
+    const auto test = sh("/sbin/sysupgrade --test " + image);
     if (test.exit_status != 0) {
-      sh("rm -f " + remote);  // the image would hold the device's RAM until it reboots
+      sh("rm -f " + image);  // the image would hold the device's RAM until it reboots
       restart_services();
       return Finished{Outcome::kAborted, "sysupgrade --test failed: " + trimmed(test.err + test.out)};
     }
     log("sysupgrade --test passed.");
     if (!step("tested", 60)) {
-      sh("rm -f " + remote);
+      sh("rm -f " + image);
       restart_services();
       return Finished{Outcome::kCancelled, "Stopped before reflashing."};
     }
@@ -236,7 +241,7 @@ struct UpgradeEngine::Run {
       return Finished{Outcome::kCancelled, "Stopped before reflashing."};
     }
     const auto options = domain::upgrade::parse_upgrade_options(plan.options_json);
-    const std::string command = domain::upgrade::sysupgrade_command(options, "/tmp/" + plan.image_file_name);
+    const std::string command = domain::upgrade::sysupgrade_command(options, image_on_device());
     log("Reflashing: " + command);
     sh(std::string("rm -f ") + kChecksumFile);
     try {
