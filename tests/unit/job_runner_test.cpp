@@ -28,6 +28,15 @@ struct Fixture {
     registry.add(job_kind);
   }
 
+  // The kind "closing", with a close hook (`gave_up`).
+  void closing_kind(JobHandler handler, std::function<void(const domain::Job&, const std::string&)> close) {
+    JobKind job_kind;
+    job_kind.name = "closing";
+    job_kind.run = std::move(handler);
+    job_kind.gave_up = std::move(close);
+    registry.add(job_kind);
+  }
+
   JobOutcome run(int attempts = 1, int max_attempts = 3, const std::string& kind_name = "test") {
     domain::Job job;
     job.id = 7;
@@ -93,28 +102,18 @@ BOOST_FIXTURE_TEST_CASE(claimed_past_max_attempts_gives_up_without_running, Fixt
 // stayed 'running' for ever once its job was given up; the kind now closes it first.
 BOOST_FIXTURE_TEST_CASE(giving_up_lets_the_kind_close_what_the_job_left_open, Fixture) {
   std::string closed;
-  registry.add([&closed] {
-    JobKind closing;
-    closing.name = "closing";
-    closing.run = [](JobContext&) { return Status::ok(); };
-    closing.gave_up = [&closed](const domain::Job& job, const std::string& reason) {
-      closed = std::to_string(job.id) + ": " + reason;
-    };
-    return closing;
-  }());
+  closing_kind([](JobContext&) { return Status::ok(); },
+               [&closed](const domain::Job& job, const std::string& reason) {
+                 closed = std::to_string(job.id) + ": " + reason;
+               });
   BOOST_TEST(static_cast<int>(run(4, 3, "closing")) == static_cast<int>(JobOutcome::kFailed));
   BOOST_TEST(closed == "7: gave up after 3 attempts");
   BOOST_TEST(store.outcomes.at(7).state == "failed");
 }
 
 BOOST_FIXTURE_TEST_CASE(a_failed_close_gives_the_job_back_for_later, Fixture) {
-  registry.add([] {
-    JobKind closing;
-    closing.name = "closing";
-    closing.run = [](JobContext&) { return Status::ok(); };
-    closing.gave_up = [](const domain::Job&, const std::string&) { throw std::runtime_error("store broken"); };
-    return closing;
-  }());
+  closing_kind([](JobContext&) { return Status::ok(); },
+               [](const domain::Job&, const std::string&) { throw std::runtime_error("store broken"); });
   BOOST_TEST(static_cast<int>(run(4, 3, "closing")) == static_cast<int>(JobOutcome::kRetrying));
   BOOST_TEST(store.outcomes.at(7).state == "retry");
   BOOST_TEST(store.outcomes.at(7).delay.count() == 30'000);
@@ -122,17 +121,12 @@ BOOST_FIXTURE_TEST_CASE(a_failed_close_gives_the_job_back_for_later, Fixture) {
 
 BOOST_FIXTURE_TEST_CASE(closing_waits_for_the_database, Fixture) {
   int tries = 0;
-  registry.add([&tries] {
-    JobKind closing;
-    closing.name = "closing";
-    closing.run = [](JobContext&) { return Status::ok(); };
-    closing.gave_up = [&tries](const domain::Job&, const std::string&) {
-      if (++tries < 3) {
-        throw Error(Code::kUnavailable, "database unavailable");
-      }
-    };
-    return closing;
-  }());
+  closing_kind([](JobContext&) { return Status::ok(); },
+               [&tries](const domain::Job&, const std::string&) {
+                 if (++tries < 3) {
+                   throw Error(Code::kUnavailable, "database unavailable");
+                 }
+               });
   BOOST_TEST(static_cast<int>(run(4, 3, "closing")) == static_cast<int>(JobOutcome::kFailed));
   BOOST_TEST(tries == 3);
   BOOST_TEST(store.outcomes.at(7).state == "failed");
@@ -143,15 +137,10 @@ BOOST_FIXTURE_TEST_CASE(closing_waits_for_the_database, Fixture) {
 // attempts ran out.
 BOOST_FIXTURE_TEST_CASE(a_failed_last_attempt_lets_the_kind_close_what_it_left_open, Fixture) {
   std::string closed;
-  registry.add([&closed] {
-    JobKind closing;
-    closing.name = "closing";
-    closing.run = [](JobContext&) -> Status { throw Error(Code::kUnavailable, "cannot connect to the database"); };
-    closing.gave_up = [&closed](const domain::Job& job, const std::string& reason) {
-      closed = std::to_string(job.id) + ": " + reason;
-    };
-    return closing;
-  }());
+  closing_kind([](JobContext&) -> Status { throw Error(Code::kUnavailable, "cannot connect to the database"); },
+               [&closed](const domain::Job& job, const std::string& reason) {
+                 closed = std::to_string(job.id) + ": " + reason;
+               });
   BOOST_TEST(static_cast<int>(run(3, 3, "closing")) == static_cast<int>(JobOutcome::kFailed));
   BOOST_TEST(closed == "7: cannot connect to the database");
   BOOST_TEST(store.outcomes.at(7).state == "failed");
@@ -159,13 +148,8 @@ BOOST_FIXTURE_TEST_CASE(a_failed_last_attempt_lets_the_kind_close_what_it_left_o
 }
 
 BOOST_FIXTURE_TEST_CASE(a_failed_close_of_a_failed_run_is_tried_again_with_its_cause, Fixture) {
-  registry.add([] {
-    JobKind closing;
-    closing.name = "closing";
-    closing.run = [](JobContext&) { return Status(Code::kInvalidArgument, "bad payload"); };
-    closing.gave_up = [](const domain::Job&, const std::string&) { throw std::runtime_error("store broken"); };
-    return closing;
-  }());
+  closing_kind([](JobContext&) { return Status(Code::kInvalidArgument, "bad payload"); },
+               [](const domain::Job&, const std::string&) { throw std::runtime_error("store broken"); });
   BOOST_TEST(static_cast<int>(run(1, 3, "closing")) == static_cast<int>(JobOutcome::kRetrying));
   BOOST_TEST(store.outcomes.at(7).state == "retry");
   BOOST_TEST(store.outcomes.at(7).error == "bad payload");
