@@ -8,6 +8,7 @@
 
 #include <rapidjson/document.h>
 
+#include <fstream>
 #include <map>
 #include <set>
 #include <string>
@@ -136,6 +137,16 @@ std::string sql(const std::string& query) {
   return output;
 }
 
+// How many times the API's supervisor replaced a worker that died, by its log.
+int replaced_workers() {
+  std::ifstream log(Stack().state() + "/log/api.log");
+  int count = 0;
+  for (std::string line; std::getline(log, line);) {
+    count += line.find("starting a replacement") != std::string::npos ? 1 : 0;
+  }
+  return count;
+}
+
 httplib::Result call(const std::string& token, const std::string& method, const std::string& path,
                      const std::string& body = "{}") {
   auto client = Stack().client();
@@ -164,6 +175,9 @@ struct World {
   std::string slug_b = "rb" + fwhub::random_hex(4);
   std::string token_a;
   std::string token_b;
+  std::string token_b_operator;
+  std::string token_nobody;                // signed in, member of no organization
+  std::string token_deactivated;           // a token of an account deactivated afterwards (in the database)
   std::map<std::string, std::string> ids;  // kind ("device", "build", ...) -> id of A's object
 
   World() {
@@ -174,8 +188,15 @@ struct World {
         admin_line("create-user " + slug_a + "-admin --organization " + slug_a + " --role admin", "routepassword");
     ids["user"] = user.substr(user.rfind('(') + 1, user.rfind(')') - user.rfind('(') - 1);
     admin_line("create-user " + slug_b + "-admin --organization " + slug_b + " --role admin", "routepassword");
+    admin_line("create-user " + slug_b + "-op --organization " + slug_b + " --role operator", "routepassword");
+    admin_line("create-user " + slug_b + "-nobody", "routepassword");
+    admin_line("create-user " + slug_a + "-gone --organization " + slug_a + " --role admin", "routepassword");
     token_a = admin_line("create-token " + slug_a + "-admin a");
     token_b = admin_line("create-token " + slug_b + "-admin b");
+    token_b_operator = admin_line("create-token " + slug_b + "-op b");
+    token_nobody = admin_line("create-token " + slug_b + "-nobody n");
+    token_deactivated = admin_line("create-token " + slug_a + "-gone g");
+    sql("UPDATE users SET is_active = 0 WHERE username = '" + slug_a + "-gone'");
     ids["token"] = str(json(call(token_a, "GET", "/api/v1/auth/tokens/")->body)["results"][0]["id"]);
     ids["category"] = create(kUp + "category/", R"({"name":"R"})");
     ids["build"] = create(kUp + "build/", R"({"category":")" + ids["category"] + R"(","version":"1"})");
@@ -270,21 +291,59 @@ BOOST_AUTO_TEST_CASE(every_route_is_classified_and_documented_alike) {
   }
 }
 
+// Anonymous, and a token whose account was deactivated after it was made.
 BOOST_AUTO_TEST_CASE(anonymous_gets_401_wherever_credentials_are_needed) {
   World world;
-  for (const auto& route : fwhub::testing::route_table()) {
-    const std::string key = route.method + " " + route.pattern;
-    BOOST_REQUIRE_MESSAGE(kScopes.contains(key), key << ": unclassified route");
-    const Scope scope = kScopes.at(key);
-    const auto result = call("", route.method, world.path(route.pattern));
-    BOOST_REQUIRE_MESSAGE(result, key);
-    BOOST_TEST(result->status < 500, key << " -> " << result->status << " " << result->body);
-    if (scope == Scope::kPublic || scope == Scope::kSignIn) {
-      BOOST_TEST(result->status != 401, key << " -> " << result->body);
-    } else {
-      BOOST_TEST(result->status == 401, key << " -> " << result->status << " " << result->body);
+  for (const std::string& token : {std::string(), world.token_deactivated}) {
+    for (const auto& route : fwhub::testing::route_table()) {
+      const std::string key = route.method + " " + route.pattern + (token.empty() ? "" : " (deactivated)");
+      BOOST_REQUIRE_MESSAGE(kScopes.contains(route.method + " " + route.pattern), key << ": unclassified route");
+      const Scope scope = kScopes.at(route.method + " " + route.pattern);
+      const auto result = call(token, route.method, world.path(route.pattern));
+      BOOST_REQUIRE_MESSAGE(result, key);
+      BOOST_TEST(result->status < 500, key << " -> " << result->status << " " << result->body);
+      if (scope == Scope::kPublic || scope == Scope::kSignIn) {
+        BOOST_TEST(result->status != 401, key << " -> " << result->body);
+      } else {
+        BOOST_TEST(result->status == 401, key << " -> " << result->status << " " << result->body);
+      }
     }
   }
+}
+
+// Regression (issue 16): a signed-in user of no organization sent a value nested 100,000 deep to
+// routes naming any id and killed an API worker, because the body was parsed before any access
+// check. Every route, as each principal outside organization A, with an empty and a deep body:
+// never a 5xx, 404 for every object of A, and the pool's workers are the same processes after.
+BOOST_AUTO_TEST_CASE(principals_outside_the_organization_get_404_whatever_the_body) {
+  World world;
+  const std::string deep = R"({"upgrade_options":)" + std::string(100'000, '[') + std::string(100'000, ']') + "}";
+  const int api = Stack().pid_of("api");
+  const int replaced_before = replaced_workers();
+  int objects = 0;
+  for (const auto& [name, token] :
+       std::vector<std::pair<std::string, std::string>>{{"B's administrator", world.token_b},
+                                                        {"B's operator", world.token_b_operator},
+                                                        {"a user of no organization", world.token_nobody}}) {
+    for (const auto& route : fwhub::testing::route_table()) {
+      const std::string key = route.method + " " + route.pattern;
+      BOOST_REQUIRE_MESSAGE(kScopes.contains(key), key << ": unclassified route");
+      const bool has_body = route.method == "POST" || route.method == "PUT" || route.method == "PATCH";
+      for (const std::string& body : has_body ? std::vector<std::string>{"{}", deep} : std::vector<std::string>{"{}"}) {
+        const auto result = call(token, route.method, world.path(route.pattern), body);
+        const std::string what = key + " as " + name + (body.size() > 2 ? " (deep body)" : "");
+        BOOST_REQUIRE_MESSAGE(result, what << ": no answer");
+        BOOST_TEST(result->status < 500, what << " -> " << result->status << " " << result->body.substr(0, 200));
+        if (kScopes.at(key) == Scope::kObject) {
+          ++objects;
+          BOOST_TEST(result->status == 404, what << " -> " << result->status << " " << result->body.substr(0, 200));
+        }
+      }
+    }
+  }
+  BOOST_TEST(objects >= 3 * 40);
+  BOOST_TEST(Stack().pid_of("api") == api);
+  BOOST_TEST(replaced_workers() == replaced_before, "an API worker died during the walk (see log/api.log)");
 }
 
 BOOST_AUTO_TEST_CASE(another_organizations_administrator_gets_404_for_every_object) {

@@ -8,6 +8,7 @@
 
 #include "fwhub/domain/fleet/input.hpp"
 #include "fwhub/domain/fleet/principal.hpp"
+#include "fwhub/domain/fleet/user_access.hpp"
 #include "fwhub/service/image_checks.hpp"
 
 using fwhub::domain::fleet::Input;
@@ -143,4 +144,47 @@ BOOST_AUTO_TEST_CASE(file_names_cannot_leave_the_folder) {
   for (const auto& name : unsafe) {
     BOOST_TEST(!fwhub::service::safe_file_name(name), name);
   }
+}
+
+// Regression (outside attack, critical): an administrator of A changed the password of a superuser
+// or of B's administrator who was also a member of A, and signed in as them.
+BOOST_AUTO_TEST_CASE(an_admin_manages_only_users_all_of_whose_organizations_it_administers) {
+  using fwhub::domain::fleet::user_access;
+  using fwhub::domain::fleet::UserAccess;
+  Principal admin = member("A", Role::kAdmin);
+  admin.user_id = "admin";
+  Principal target = member("A", Role::kOperator);
+  target.user_id = "target";
+  BOOST_TEST((user_access(admin, target) == UserAccess::kManage));
+  target.roles["B"] = Role::kAdmin;  // also B's administrator
+  BOOST_TEST((user_access(admin, target) == UserAccess::kReadOnly));
+  admin.roles["B"] = Role::kOperator;  // a mere member of B is not enough
+  BOOST_TEST((user_access(admin, target) == UserAccess::kReadOnly));
+  admin.roles["B"] = Role::kAdmin;
+  BOOST_TEST((user_access(admin, target) == UserAccess::kManage));
+  target.superuser = true;  // only superusers change superusers
+  BOOST_TEST((user_access(admin, target) == UserAccess::kReadOnly));
+  Principal root;
+  root.user_id = "root";
+  root.superuser = true;
+  BOOST_TEST((user_access(root, target) == UserAccess::kManage));
+}
+
+BOOST_AUTO_TEST_CASE(users_sharing_no_organization_are_hidden_and_everyone_manages_themselves) {
+  using fwhub::domain::fleet::user_access;
+  using fwhub::domain::fleet::UserAccess;
+  Principal admin = member("A", Role::kAdmin);
+  admin.user_id = "admin";
+  Principal stranger = member("B", Role::kOperator);
+  stranger.user_id = "stranger";
+  BOOST_TEST((user_access(admin, stranger) == UserAccess::kHidden));
+  Principal nobody;  // no organization at all: vacuously "all administered", still hidden
+  nobody.user_id = "nobody";
+  BOOST_TEST((user_access(admin, nobody) == UserAccess::kHidden));
+  BOOST_TEST((user_access(stranger, stranger) == UserAccess::kManage));
+  Principal operator_of_a = member("A", Role::kOperator);
+  operator_of_a.user_id = "op";
+  Principal peer = member("A", Role::kOperator);
+  peer.user_id = "peer";
+  BOOST_TEST((user_access(operator_of_a, peer) == UserAccess::kReadOnly));
 }

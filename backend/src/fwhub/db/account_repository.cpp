@@ -12,7 +12,7 @@ namespace {
 using domain::fleet::ValidationError;
 
 constexpr const char* kUserCredentials = "SELECT id, password_hash, is_active FROM users WHERE username = ?";
-constexpr const char* kUser = "SELECT username, is_superuser FROM users WHERE id = ? AND is_active";
+constexpr const char* kUser = "SELECT username, is_superuser, is_active FROM users WHERE id = ?";
 constexpr const char* kRoles = "SELECT organization_id, role FROM memberships WHERE user_id = ?";
 constexpr const char* kInsertUser =
     "INSERT INTO users (id, username, email, password_hash, is_superuser) VALUES (?, ?, ?, ?, ?)";
@@ -20,6 +20,9 @@ constexpr const char* kUpdateUser =
     "UPDATE users SET email = IFNULL(?, email), password_hash = IFNULL(?, password_hash),"
     " is_active = IFNULL(?, is_active) WHERE id = ?";
 constexpr const char* kDeleteUser = "DELETE FROM users WHERE id = ?";
+constexpr const char* kDeleteSessionsOf = "DELETE FROM sessions WHERE user_id = ? AND token_hash <> ?";
+constexpr const char* kRevokeTokensOf =
+    "UPDATE api_tokens SET revoked_at = NOW(3) WHERE user_id = ? AND revoked_at IS NULL AND token_hash <> ?";
 constexpr const char* kSetRole =
     "INSERT INTO memberships (user_id, organization_id, role) VALUES (?, ?, ?) ON DUPLICATE KEY UPDATE role = "
     "VALUES(role)";
@@ -86,27 +89,36 @@ std::optional<domain::fleet::UserCredentials> AccountRepository::user_credential
   });
 }
 
-std::optional<domain::fleet::Principal> AccountRepository::principal(const std::string& user_id) {
-  return with_connection(connection_, [&](Connection& c) -> std::optional<domain::fleet::Principal> {
+std::optional<domain::fleet::UserAccount> AccountRepository::account(const std::string& user_id) {
+  return with_connection(connection_, [&](Connection& c) -> std::optional<domain::fleet::UserAccount> {
     auto statement = c.prepare(kUser);
     statement->setString(1, user_id);
     auto rows = query(*statement);
     if (!rows->next()) {
       return std::nullopt;
     }
-    domain::fleet::Principal principal;
-    principal.user_id = user_id;
-    principal.username = rows->getString(1);
-    principal.superuser = rows->getBoolean(2);
+    domain::fleet::UserAccount user;
+    user.principal.user_id = user_id;
+    user.principal.username = rows->getString(1);
+    user.principal.superuser = rows->getBoolean(2);
+    user.active = rows->getBoolean(3);
     auto roles = c.prepare(kRoles);
     roles->setString(1, user_id);
     auto role_rows = query(*roles);
     while (role_rows->next()) {
-      principal.roles[role_rows->getString(1)] =
+      user.principal.roles[role_rows->getString(1)] =
           domain::fleet::parse_role(role_rows->getString(2)).value_or(domain::fleet::Role::kNone);
     }
-    return principal;
+    return user;
   });
+}
+
+std::optional<domain::fleet::Principal> AccountRepository::principal(const std::string& user_id) {
+  auto found = account(user_id);
+  if (!found || !found->active) {
+    return std::nullopt;
+  }
+  return std::move(found->principal);
 }
 
 std::string AccountRepository::create_user(const domain::fleet::NewUser& user) {
@@ -147,6 +159,19 @@ bool AccountRepository::delete_user(const std::string& id) {
     auto statement = c.prepare(kDeleteUser);
     statement->setString(1, id);
     return statement->executeUpdate() > 0;
+  });
+}
+
+void AccountRepository::revoke_credentials(const std::string& user_id, const std::string& keep) {
+  with_connection(connection_, [&](Connection& c) {
+    Transaction transaction(c);
+    for (const char* sql : {kDeleteSessionsOf, kRevokeTokensOf}) {
+      auto statement = c.prepare(sql);
+      statement->setString(1, user_id);
+      statement->setString(2, keep);
+      statement->executeUpdate();
+    }
+    transaction.commit();
   });
 }
 

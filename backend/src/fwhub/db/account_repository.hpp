@@ -12,10 +12,12 @@ class AccountRepository final : public domain::fleet::AccountStore {
 
   std::optional<domain::fleet::UserCredentials> user_credentials(const std::string& username) override;
   std::optional<domain::fleet::Principal> principal(const std::string& user_id) override;
+  std::optional<domain::fleet::UserAccount> account(const std::string& user_id) override;
   std::string create_user(const domain::fleet::NewUser& user) override;
   void update_user(const std::string& id, const std::optional<std::string>& email,
                    const std::optional<std::string>& password_hash, std::optional<bool> active) override;
   bool delete_user(const std::string& id) override;
+  void revoke_credentials(const std::string& user_id, const std::string& keep) override;
   void set_role(const std::string& user_id, const std::string& organization_id, domain::fleet::Role role) override;
   std::optional<std::string> organization_id(const std::string& slug_or_id) override;
   std::string create_organization(const domain::fleet::NewOrganization& organization) override;

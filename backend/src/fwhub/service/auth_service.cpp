@@ -50,6 +50,7 @@ Session AuthService::login(const std::string& username, const std::string& passw
   session.principal = *principal;
   session.principal.via_session = true;
   session.principal.csrf_token = session.csrf_token;
+  session.principal.credential_hash = token_hash(session.token);
   return session;
 }
 
@@ -58,7 +59,8 @@ void AuthService::logout(const std::string& session_token) {
 }
 
 std::optional<domain::fleet::Principal> AuthService::from_session(const std::string& session_token) {
-  const auto session = store_.session(token_hash(session_token));
+  const std::string hash = token_hash(session_token);
+  const auto session = store_.session(hash);
   if (!session) {
     return std::nullopt;
   }
@@ -66,13 +68,19 @@ std::optional<domain::fleet::Principal> AuthService::from_session(const std::str
   if (principal) {
     principal->via_session = true;
     principal->csrf_token = session->second;
+    principal->credential_hash = hash;
   }
   return principal;
 }
 
 std::optional<domain::fleet::Principal> AuthService::from_bearer(const std::string& bearer_token) {
-  const auto user_id = store_.token_user(token_hash(bearer_token));
-  return user_id ? store_.principal(*user_id) : std::nullopt;
+  const std::string hash = token_hash(bearer_token);
+  const auto user_id = store_.token_user(hash);
+  auto principal = user_id ? store_.principal(*user_id) : std::nullopt;
+  if (principal) {
+    principal->credential_hash = hash;
+  }
+  return principal;
 }
 
 IssuedToken AuthService::create_token(const std::string& user_id, const std::string& name) {

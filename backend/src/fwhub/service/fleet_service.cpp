@@ -8,7 +8,6 @@
 #include <algorithm>
 #include <regex>
 
-#include "fwhub/common/password_hash.hpp"
 #include "fwhub/common/random.hpp"
 #include "fwhub/service/image_checks.hpp"
 
@@ -60,11 +59,6 @@ std::vector<std::string> string_array(const std::string& json) {
     }
   }
   return items;
-}
-
-bool valid_slug(const std::string& slug) {
-  static const std::regex kSlug("^[a-z0-9][a-z0-9_-]{0,63}$");
-  return std::regex_match(slug, kSlug);
 }
 
 // A hostname or an IPv4/IPv6 address, no spaces or URL parts.
@@ -172,140 +166,6 @@ std::optional<std::string> FleetService::organization_field(const Principal& who
     throw Error(Code::kPermissionDenied, "you are not an administrator of organization \"" + **value + "\"");
   }
   return id;
-}
-
-std::string FleetService::create_organization(const Principal& who, Input input) {
-  require_superuser(who);
-  const auto name = input.text("name", 128, true);
-  const auto slug = input.text("slug", 64, true);
-  if (slug && !valid_slug(*slug)) {
-    input.errors().add("slug", "Enter a valid slug: lower-case letters, digits, '-' and '_'.");
-  }
-  input.check();
-  return accounts_.create_organization({*name, *slug});
-}
-
-void FleetService::update_organization(const Principal& who, const std::string& id, Input input) {
-  if (!visible_organization(who, id)) {
-    throw Error(Code::kNotFound, "not found");
-  }
-  if (!domain::fleet::can_change(who, id)) {
-    throw Error(Code::kPermissionDenied, "your role in this organization does not allow changes");
-  }
-  const auto name = input.text("name", 128, false);
-  if (input.has("slug")) {
-    input.errors().add("slug", "The slug of an organization cannot be changed.");
-  }
-  input.check();
-  accounts_.update_organization(id, name);
-}
-
-void FleetService::delete_organization(const Principal& who, const std::string& id) {
-  if (!who.superuser && !visible_organization(who, id)) {
-    throw Error(Code::kNotFound, "not found");  // another organization's: it does not exist for them
-  }
-  require_superuser(who);
-  if (!accounts_.organization_id(id)) {
-    throw Error(Code::kNotFound, "not found");
-  }
-  const auto builds = store_.build_ids_of_organization(id);
-  accounts_.delete_organization(id);
-  for (const auto& build : builds) {
-    files_.remove_build(build);
-  }
-}
-
-std::string FleetService::create_user(const Principal& who, Input input) {
-  const auto username = input.text("username", 150, true);
-  const auto password = input.text("password", 1024, true);
-  const auto email = input.text("email", 254, false, true);
-  const auto superuser = input.boolean("is_superuser");
-  const auto role_text = input.text("role", 16, false);
-  std::optional<Role> role;
-  if (role_text) {
-    role = domain::fleet::parse_role(*role_text);
-    if (!role) {
-      input.errors().add("role", "\"" + *role_text + "\" is not a valid choice: admin, operator.");
-    }
-  }
-  if (superuser.value_or(false) && !who.superuser) {
-    input.errors().add("is_superuser", "Only superusers may create superusers.");
-  }
-  if (password && password->size() < 8) {
-    input.errors().add("password", "This password is too short. It must contain at least 8 characters.");
-  }
-  std::optional<std::string> organization;
-  if (input.has("organization") || !who.superuser) {
-    organization = organization_field(who, input, false);
-  }
-  input.check();
-  std::string id =
-      accounts_.create_user({*username, email.value_or(""), hash_password(*password), superuser.value_or(false)});
-  if (organization) {
-    accounts_.set_role(id, *organization, role.value_or(Role::kOperator));
-  }
-  return id;
-}
-
-void FleetService::update_user(const Principal& who, const std::string& id, Input input) {
-  const auto target = accounts_.principal(id);
-  const bool self = who.user_id == id;
-  bool manages = who.superuser || self;
-  if (target && !manages) {
-    for (const auto& [organization, role] : target->roles) {
-      manages = manages || who.role_in(organization) == Role::kAdmin;
-    }
-  }
-  if (!target || !manages) {
-    throw Error(Code::kNotFound, "not found");
-  }
-  const auto email = input.text("email", 254, false, true);
-  const auto password = input.text("password", 1024, false);
-  const auto active = input.boolean("is_active");
-  if (password && password->size() < 8) {
-    input.errors().add("password", "This password is too short. It must contain at least 8 characters.");
-  }
-  if (active && self) {
-    input.errors().add("is_active", "You cannot deactivate yourself.");
-  }
-  // Roles: {"organization": slug, "role": "admin" | "operator" | "none"} by an administrator of it.
-  const auto role_text = input.text("role", 16, false);
-  std::optional<std::string> organization;
-  if (role_text) {
-    organization = organization_field(who, input, false);
-    if (*role_text != "none" && !domain::fleet::parse_role(*role_text)) {
-      input.errors().add("role", "\"" + *role_text + "\" is not a valid choice: admin, operator, none.");
-    }
-  }
-  input.check();
-  accounts_.update_user(id, email, password ? std::optional<std::string>(hash_password(*password)) : std::nullopt,
-                        active);
-  if (role_text && organization) {
-    accounts_.set_role(id, *organization, domain::fleet::parse_role(*role_text).value_or(Role::kNone));
-  }
-}
-
-void FleetService::delete_user(const Principal& who, const std::string& id) {
-  if (!who.superuser) {
-    // Users who share no organization with the caller do not exist for the caller.
-    const auto target = accounts_.principal(id);
-    bool visible = target.has_value() && who.user_id == id;
-    if (target) {
-      for (const auto& [organization, role] : target->roles) {
-        visible = visible || who.role_in(organization) != Role::kNone;
-      }
-    }
-    if (!visible) {
-      throw Error(Code::kNotFound, "not found");
-    }
-  }
-  require_superuser(who);
-  if (who.user_id == id) {
-    throw Error(Code::kFailedPrecondition, "you cannot delete yourself");
-  }
-  if (!accounts_.delete_user(id)) {
-    throw Error(Code::kNotFound, "not found");
-  }
 }
 
 std::string FleetService::create_category(const Principal& who, Input input) {

@@ -81,6 +81,9 @@ class FleetService {
  private:
   std::optional<std::string> organization_field(const Principal& who, Input& input, bool allow_shared);
   void require_superuser(const Principal& who) const;
+  // The account `who` may change (user_access kManage); kNotFound when hidden, kPermissionDenied
+  // when only visible.
+  domain::fleet::UserAccount managed_user(const Principal& who, const std::string& id);
   // The device is changeable by `who` and the connection belongs to it; else kNotFound.
   void check_connection(const Principal& who, const std::string& device_id, const std::string& id);
 

@@ -15,6 +15,12 @@ struct UserCredentials {
   bool active = false;
 };
 
+// A user account as managing it needs it: active or not, with its roles.
+struct UserAccount {
+  Principal principal;
+  bool active = false;
+};
+
 struct NewUser {
   std::string username;
   std::string email;
@@ -34,11 +40,16 @@ class AccountStore {
   virtual std::optional<UserCredentials> user_credentials(const std::string& username) = 0;
   // The active user with their roles; nullopt for unknown or inactive users.
   virtual std::optional<Principal> principal(const std::string& user_id) = 0;
+  // Any user, active or not; nullopt for unknown ids.
+  virtual std::optional<UserAccount> account(const std::string& user_id) = 0;
   // Throws ValidationError on a taken username.
   virtual std::string create_user(const NewUser& user) = 0;
   virtual void update_user(const std::string& id, const std::optional<std::string>& email,
                            const std::optional<std::string>& password_hash, std::optional<bool> active) = 0;
   virtual bool delete_user(const std::string& id) = 0;
+  // Deletes the user's sessions and revokes the user's API tokens, except the session or token
+  // whose hash is `keep` (the one making the change; "" keeps none).
+  virtual void revoke_credentials(const std::string& user_id, const std::string& keep) = 0;
   // Role kNone removes the membership.
   virtual void set_role(const std::string& user_id, const std::string& organization_id, Role role) = 0;
   [[nodiscard]] virtual std::optional<std::string> organization_id(const std::string& slug_or_id) = 0;

@@ -21,6 +21,7 @@ struct Principal {
   std::map<std::string, Role> roles;  // organization id -> role
   bool via_session = false;           // signed in by cookie (needs the CSRF token to change state)
   std::string csrf_token;             // of the session
+  std::string credential_hash;        // stored hash of the session or API token of this request
 
   [[nodiscard]] Role role_in(const std::string& organization_id) const;
   // Organizations whose objects this user may see (all of them for a superuser: empty + superuser).

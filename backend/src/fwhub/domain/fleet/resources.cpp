@@ -49,7 +49,8 @@ const ResourceSpec& user_resource() {
        {"is_active", "u.is_active", FieldType::kBool, true},
        {"organizations",
         "(SELECT CONCAT('[', IFNULL(GROUP_CONCAT(JSON_OBJECT('organization', m.organization_id, 'role', m.role)"
-        " ORDER BY m.organization_id), ''), ']') FROM memberships m WHERE m.user_id = u.id)",
+        " ORDER BY m.organization_id), ''), ']') FROM memberships m"
+        " WHERE m.user_id = u.id AND m.organization_id IN ({orgs}))",
         FieldType::kJson},
        created("u.created"),
        modified("u.modified")},
