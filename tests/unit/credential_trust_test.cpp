@@ -16,9 +16,9 @@ using namespace fwhub::domain::upgrade;
 
 namespace {
 
-const DeviceTrust kByAdmin{"org-a", "admin-1", false};     // a tenant administrator pointed the device
-const DeviceTrust kBySuperuser{"org-a", "root-1", true};   // a superuser did
-const DeviceTrust kFromBefore{"org-a", "", false};         // a row from before the rule
+const DeviceTrust kByAdmin{"org-a", "admin-1", false};    // a tenant administrator pointed the device
+const DeviceTrust kBySuperuser{"org-a", "root-1", true};  // a superuser did
+const DeviceTrust kFromBefore{"org-a", "", false};        // a row from before the rule
 
 CredentialCandidate password_of(std::optional<std::string> organization, std::string set_by,
                                 bool by_superuser = false) {
@@ -146,10 +146,10 @@ BOOST_FIXTURE_TEST_CASE(refused_credentials_never_reach_the_connector, RefreshFi
 // Regression (issue 16, finding 8g): refresh_error said "cannot connect: Connection refused",
 // "no answer within 5 s" or "SSH handshake failed", which made refreshes a port scanner.
 BOOST_FIXTURE_TEST_CASE(network_failures_before_the_login_read_alike, RefreshFixture) {
-  for (const char* detail : {"192.0.2.7:22: cannot connect: Connection refused",
-                             "192.0.2.7:22: cannot connect: no answer within 5 s",
-                             "192.0.2.7:22: SSH handshake failed: Protocol mismatch",
-                             "192.0.2.7:22: cannot resolve the host: Name or service not known"}) {
+  for (const char* detail :
+       {"192.0.2.7:22: cannot connect: Connection refused", "192.0.2.7:22: cannot connect: no answer within 5 s",
+        "192.0.2.7:22: SSH handshake failed: Protocol mismatch",
+        "192.0.2.7:22: cannot resolve the host: Name or service not known"}) {
     connector.failure = fwhub::Error(fwhub::Code::kUnavailable, detail);
     refresh.refresh("d1");
     BOOST_TEST(store.refresh_error == fwhub::service::kCannotConnect);

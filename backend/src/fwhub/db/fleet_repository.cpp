@@ -218,8 +218,8 @@ std::optional<domain::fleet::DeviceFacts> FleetRepository::device(const std::str
     if (!rows->next()) {
       return std::nullopt;
     }
-    return domain::fleet::DeviceFacts{rows->getString(1), rows->getString(2), rows->getString(3),
-                                      rows->getBoolean(4), rows->getString(5),  rows->getInt(6)};
+    return domain::fleet::DeviceFacts{rows->getString(1),  rows->getString(2), rows->getString(3),
+                                      rows->getBoolean(4), rows->getString(5), rows->getInt(6)};
   });
 }
 

@@ -110,8 +110,7 @@ std::string waiting_line(int limit) {
 // The first enabled connection whose credentials may be used at the device's address (else the
 // first one, with the reason it may not) goes into the plan; the credentials' port applies when the
 // device keeps the default 22.
-void choose_connection(Connection& c, const domain::upgrade::DeviceTrust& trust,
-                       domain::upgrade::OperationPlan& plan) {
+void choose_connection(Connection& c, const domain::upgrade::DeviceTrust& trust, domain::upgrade::OperationPlan& plan) {
   struct Row {
     std::string username;
     std::string kind;
@@ -338,8 +337,9 @@ bool UpgradeRepository::admit(const std::string& operation_id, int max_parallel_
 }
 
 bool UpgradeRepository::enqueue_refresh(const std::string& device_id) {
-  return with_connection(connection_,
-                         [&](Connection& c) { return execute(c, kEnqueueRefresh, {device_id, device_id}) > 0; });
+  return with_connection(connection_, [&](Connection& c) {
+    return execute(c, kEnqueueRefresh, {device_id, device_id}) > 0;
+  });
 }
 
 bool UpgradeRepository::active(const std::string& device_id) {

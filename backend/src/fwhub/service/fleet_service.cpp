@@ -483,8 +483,9 @@ void FleetService::update_device(const Principal& who, const std::string& id, In
     const bool moved = (column == "management_ip" && value && *value != current->management_ip) ||
                        (column == "ssh_port" && value && *value != std::to_string(current->ssh_port));
     if (moved && !repointed) {
-      input.errors().add(column, "Changing the address needs \"confirm_address_change\": true: the pinned host key "
-                                 "is cleared and the next connection pins the key it finds there.");
+      input.errors().add(column,
+                         "Changing the address needs \"confirm_address_change\": true: the pinned host key "
+                         "is cleared and the next connection pins the key it finds there.");
     }
   }
   if (input.has("host_key")) {  // only reset: the next connection pins the key it finds
