@@ -236,7 +236,8 @@ BOOST_AUTO_TEST_CASE(a_scheduled_persistent_batch_waits_for_an_offline_device) {
   const std::string device = fleet.add_device(sim(7));
   const int port = sim(7)["port"].GetInt();
   // Offline: nothing listens on the port it is registered with.
-  BOOST_REQUIRE(fleet.patch("/api/v1/devices/" + device + "/", R"({"ssh_port":1})")->status == 200);
+  BOOST_REQUIRE(
+      fleet.patch("/api/v1/devices/" + device + "/", R"({"ssh_port":1,"confirm_address_change":true})")->status == 200);
   const std::string build = build_for(fleet, {7});
   const std::string id =
       start(fleet, build, R"({"upgrade_all":true,"persistent":true,"scheduled_at":")" + iso_in(3) + "\"}");
@@ -250,8 +251,10 @@ BOOST_AUTO_TEST_CASE(a_scheduled_persistent_batch_waits_for_an_offline_device) {
   const auto operations = json(fleet.get(kUpgrader + "upgrade-operation/?batch=" + id)->body);
   BOOST_TEST(str(operations["results"][0]["log"]).find("The device is offline: trying again in") != std::string::npos);
   // The device comes back: the next retry upgrades it.
-  BOOST_REQUIRE(
-      fleet.patch("/api/v1/devices/" + device + "/", R"({"ssh_port":)" + std::to_string(port) + "}")->status == 200);
+  BOOST_REQUIRE(fleet
+                    .patch("/api/v1/devices/" + device + "/",
+                           R"({"confirm_address_change":true,"ssh_port":)" + std::to_string(port) + "}")
+                    ->status == 200);
   const auto done = wait_batch(fleet, id, ended, 120);
   BOOST_TEST(str(done["status"]) == "success");
   BOOST_TEST(devices().status(7).second == 1);

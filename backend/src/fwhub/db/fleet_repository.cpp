@@ -101,16 +101,17 @@ std::vector<std::string> strings(Connection& c, const char* sql, const std::stri
 constexpr const char* kBuildsOfCategory = "SELECT id FROM fw_builds WHERE category_id = ?";
 constexpr const char* kBuildsOfOrganization = "SELECT id FROM fw_builds WHERE organization_id = ?";
 constexpr const char* kOsTaken = "SELECT 1 FROM fw_builds WHERE org_key = IFNULL(?, '') AND os = ? AND id <> ?";
-constexpr const char* kDevice = "SELECT organization_id, model, board_name, deactivated FROM devices WHERE id = ?";
+constexpr const char* kDevice =
+    "SELECT organization_id, model, board_name, deactivated, management_ip, ssh_port FROM devices WHERE id = ?";
 constexpr const char* kImage = "SELECT build_id, organization_id, type, file_name, boards FROM fw_images WHERE id = ?";
 constexpr const char* kHasConnection = "SELECT 1 FROM device_connections WHERE device_id = ? LIMIT 1";
 constexpr const char* kAttachAuto =
-    "INSERT IGNORE INTO device_connections (id, device_id, credentials_id, failure_reason)"
-    " SELECT UUID(), d.id, k.id, '' FROM devices d JOIN credentials k"
+    "INSERT IGNORE INTO device_connections (id, device_id, credentials_id, failure_reason, attached_by_superuser)"
+    " SELECT UUID(), d.id, k.id, '', k.organization_id IS NULL FROM devices d JOIN credentials k"
     " ON k.auto_add AND (k.organization_id IS NULL OR k.organization_id = d.organization_id) WHERE d.id = ?";
 constexpr const char* kAttachToDevices =
-    "INSERT IGNORE INTO device_connections (id, device_id, credentials_id, failure_reason)"
-    " SELECT UUID(), d.id, k.id, '' FROM credentials k JOIN devices d"
+    "INSERT IGNORE INTO device_connections (id, device_id, credentials_id, failure_reason, attached_by_superuser)"
+    " SELECT UUID(), d.id, k.id, '', k.organization_id IS NULL FROM credentials k JOIN devices d"
     " ON k.organization_id IS NULL OR k.organization_id = d.organization_id WHERE k.id = ?";
 constexpr const char* kFillBuildOs = "UPDATE fw_builds SET os = ? WHERE id = ? AND os IS NULL";
 constexpr const char* kConnectionOfDevice = "SELECT 1 FROM device_connections WHERE id = ? AND device_id = ?";
@@ -217,7 +218,8 @@ std::optional<domain::fleet::DeviceFacts> FleetRepository::device(const std::str
     if (!rows->next()) {
       return std::nullopt;
     }
-    return domain::fleet::DeviceFacts{rows->getString(1), rows->getString(2), rows->getString(3), rows->getBoolean(4)};
+    return domain::fleet::DeviceFacts{rows->getString(1),  rows->getString(2), rows->getString(3),
+                                      rows->getBoolean(4), rows->getString(5), rows->getInt(6)};
   });
 }
 

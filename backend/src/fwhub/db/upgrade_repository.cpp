@@ -8,22 +8,23 @@
 #include "fwhub/db/batch_counters.hpp"
 #include "fwhub/db/organization_slots.hpp"
 #include "fwhub/db/statement.hpp"
+#include "fwhub/domain/upgrade/credential_trust.hpp"
 
 namespace fwhub::db {
 namespace {
 
 using domain::upgrade::Outcome;
 
-// The device, its first enabled connection's credentials and the image, after the operation's columns.
+// The device (with who pointed it at its address) and the image, after the operation's columns.
 constexpr const char* kDevicePart =
-    " d.id, IF(d.management_ip <> '', d.management_ip, d.last_ip),"
-    " IF(d.ssh_port <> 22 OR k.port IS NULL, d.ssh_port, k.port), d.board_name, d.model, IFNULL(d.host_key, ''),"
-    " d.deactivated, IFNULL(c.id, ''), IFNULL(k.username, ''), IFNULL(k.auth, ''), k.secret, i.id,"
-    " IFNULL(i.build_id, ''), IFNULL(i.file_name, ''), IFNULL(i.sha256, ''), IFNULL(i.metadata, '{}'), d.uuid";
-constexpr const char* kConnectionJoins =
-    " LEFT JOIN device_connections c ON c.id = (SELECT c2.id FROM device_connections c2"
-    "   WHERE c2.device_id = d.id AND c2.enabled ORDER BY c2.created, c2.id LIMIT 1)"
-    " LEFT JOIN credentials k ON k.id = c.credentials_id";
+    " d.id, IF(d.management_ip <> '', d.management_ip, d.last_ip), d.ssh_port, d.board_name, d.model,"
+    " IFNULL(d.host_key, ''), d.deactivated, d.organization_id, IFNULL(d.address_set_by, ''), d.address_by_superuser,"
+    " i.id, IFNULL(i.build_id, ''), IFNULL(i.file_name, ''), IFNULL(i.sha256, ''), IFNULL(i.metadata, '{}'), d.uuid";
+// The device's enabled connections with their credentials, in the order they were added.
+constexpr const char* kConnections =
+    "SELECT c.id, k.username, k.auth, k.secret, k.port, k.organization_id, c.attached_by_superuser,"
+    " IFNULL(k.secret_set_by, '') FROM device_connections c JOIN credentials k ON k.id = c.credentials_id"
+    " WHERE c.device_id = ? AND c.enabled ORDER BY c.created, c.id";
 // The operation's batch, after the device part.
 constexpr const char* kBatchPart =
     ", IFNULL(o.batch_id, ''), IFNULL(b.persistent, FALSE), TIMESTAMPDIFF(SECOND, NOW(3), b.deadline),"
@@ -32,12 +33,10 @@ const std::string kPlan = std::string(
                               "SELECT o.id, o.status, o.step, o.progress, o.reconnect_attempts,"
                               " TIMESTAMPDIFF(SECOND, IFNULL(o.started, o.created), NOW(3)), o.upgrade_options,") +
                           kDevicePart + kBatchPart + " FROM upgrade_operations o JOIN devices d ON d.id = o.device_id" +
-                          kConnectionJoins +
                           " LEFT JOIN fw_images i ON i.id = o.image_id"
                           " LEFT JOIN batch_upgrade_operations b ON b.id = o.batch_id WHERE o.id = ?";
 const std::string kDevicePlan = std::string("SELECT '', '', '', 0, 0, 0, '{}',") + kDevicePart +
-                                ", '', FALSE, NULL, 0 FROM devices d" + kConnectionJoins +
-                                " LEFT JOIN fw_images i ON FALSE WHERE d.id = ?";
+                                ", '', FALSE, NULL, 0 FROM devices d LEFT JOIN fw_images i ON FALSE WHERE d.id = ?";
 constexpr const char* kSaveFacts =
     "UPDATE devices SET model = ?, board_name = ?, os = ?, memory_free_kb = ?, refreshed_at = NOW(3),"
     " refresh_error = NULL WHERE id = ?";
@@ -108,6 +107,48 @@ std::string waiting_line(int limit) {
          " upgrades (upgrade.max_parallel_per_organization).";
 }
 
+// The first enabled connection whose credentials may be used at the device's address (else the
+// first one, with the reason it may not) goes into the plan; the credentials' port applies when the
+// device keeps the default 22.
+void choose_connection(Connection& c, const domain::upgrade::DeviceTrust& trust, domain::upgrade::OperationPlan& plan) {
+  struct Row {
+    std::string username;
+    std::string kind;
+    std::string sealed;
+    int port = 22;
+  };
+  auto statement = c.prepare(kConnections);
+  statement->setString(1, plan.device_id);
+  std::unique_ptr<sql::ResultSet> rows(statement->executeQuery());
+  std::vector<domain::upgrade::CredentialCandidate> candidates;
+  std::vector<Row> details;
+  while (rows->next()) {
+    domain::upgrade::CredentialCandidate candidate;
+    candidate.connection_id = rows->getString(1);
+    details.push_back({rows->getString(2), rows->getString(3), rows->getString(4), rows->getInt(5)});
+    if (!rows->isNull(6)) {
+      candidate.organization_id = rows->getString(6);
+    }
+    candidate.password = details.back().kind == "password";
+    candidate.attached_by_superuser = rows->getBoolean(7);
+    candidate.secret_set_by = rows->getString(8);
+    candidates.push_back(std::move(candidate));
+  }
+  const auto chosen = domain::upgrade::chosen_credential(trust, candidates);
+  if (!chosen) {
+    return;
+  }
+  const auto& row = details[*chosen];
+  plan.connection_id = candidates[*chosen].connection_id;
+  plan.username = row.username;
+  plan.secret_kind = row.kind;
+  plan.sealed_secret = row.sealed;
+  plan.credential_refusal = domain::upgrade::credential_refusal(trust, candidates[*chosen]).value_or("");
+  if (plan.device_port == 22) {
+    plan.device_port = row.port;
+  }
+}
+
 }  // namespace
 
 std::optional<domain::upgrade::OperationPlan> UpgradeRepository::plan(const std::string& operation_id) {
@@ -142,24 +183,22 @@ std::optional<domain::upgrade::OperationPlan> UpgradeRepository::read_plan(const
     plan.device_model = rows->getString(12);
     plan.host_key = rows->getString(13);
     plan.deactivated = rows->getBoolean(14);
-    plan.connection_id = rows->getString(15);
-    plan.username = rows->getString(16);
-    plan.secret_kind = rows->getString(17);
-    plan.sealed_secret = rows->isNull(18) ? "" : std::string(rows->getString(18));
-    if (!rows->isNull(19)) {
-      plan.image_id = rows->getString(19);
+    const domain::upgrade::DeviceTrust trust{rows->getString(15), rows->getString(16), rows->getBoolean(17)};
+    if (!rows->isNull(18)) {
+      plan.image_id = rows->getString(18);
     }
-    plan.image_file_name = rows->getString(21);
-    plan.image_path = (firmware_root_ / std::string(rows->getString(20)) / plan.image_file_name).string();
-    plan.image_sha256 = rows->getString(22);
-    plan.image_metadata_json = rows->getString(23);
-    plan.device_uuid = rows->getString(24);
-    plan.batch_id = rows->getString(25);
-    plan.persistent = rows->getBoolean(26);
-    if (!rows->isNull(27)) {
-      plan.seconds_to_deadline = rows->getInt64(27);
+    plan.image_file_name = rows->getString(20);
+    plan.image_path = (firmware_root_ / std::string(rows->getString(19)) / plan.image_file_name).string();
+    plan.image_sha256 = rows->getString(21);
+    plan.image_metadata_json = rows->getString(22);
+    plan.device_uuid = rows->getString(23);
+    plan.batch_id = rows->getString(24);
+    plan.persistent = rows->getBoolean(25);
+    if (!rows->isNull(26)) {
+      plan.seconds_to_deadline = rows->getInt64(26);
     }
-    plan.pending_attempts = rows->getInt(28);
+    plan.pending_attempts = rows->getInt(27);
+    choose_connection(c, trust, plan);
     return plan;
   });
 }
@@ -297,8 +336,10 @@ bool UpgradeRepository::admit(const std::string& operation_id, int max_parallel_
   });
 }
 
-void UpgradeRepository::enqueue_refresh(const std::string& device_id) {
-  with_connection(connection_, [&](Connection& c) { execute(c, kEnqueueRefresh, {device_id, device_id}); });
+bool UpgradeRepository::enqueue_refresh(const std::string& device_id) {
+  return with_connection(connection_, [&](Connection& c) {
+    return execute(c, kEnqueueRefresh, {device_id, device_id}) > 0;
+  });
 }
 
 bool UpgradeRepository::active(const std::string& device_id) {

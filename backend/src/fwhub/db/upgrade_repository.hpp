@@ -32,7 +32,7 @@ class UpgradeRepository final : public domain::upgrade::UpgradeStore, public dom
 
   std::string start(const std::string& device_id, const std::string& organization_id, const std::string& image_id,
                     const std::string& options_json, const domain::upgrade::StartLimits& limits) override;
-  void enqueue_refresh(const std::string& device_id) override;
+  bool enqueue_refresh(const std::string& device_id) override;
   bool active(const std::string& device_id) override;
   domain::upgrade::CancelResult cancel(const std::string& operation_id) override;
 

@@ -21,7 +21,7 @@ void DeviceRefresh::refresh(const std::string& device_id) {
     return;
   }
   try {
-    const auto session = connector_.connect(ssh_target(*plan, config_, *secrets_, false));
+    const auto session = connect_device(connector_, *plan, config_, *secrets_, false);
     if (plan->host_key.empty()) {
       store_.pin_host_key(device_id, session->host_key());
     }

@@ -86,6 +86,12 @@ void device_fields(Input& input, Values& values) {
   put_flag(values, "deactivated", input.boolean("deactivated"));
 }
 
+// Records `who` as the one who pointed a device at its address (the credential rules ask).
+void point_device(const domain::fleet::Principal& who, Values& values) {
+  values.emplace_back("address_set_by", who.user_id);
+  values.emplace_back("address_by_superuser", who.superuser ? "1" : "0");
+}
+
 void check_private_key(Input& input, const std::optional<std::string>& key) {
   if (key && (key->find("-----BEGIN ") != 0 || key->find("PRIVATE KEY-----") == std::string::npos)) {
     input.errors().add("private_key", "Not a private key in PEM or OpenSSH format.");
@@ -312,27 +318,51 @@ std::string FleetService::create_device(const Principal& who, Input input) {
   Values values{{"organization_id", organization}};
   device_fields(input, values);
   input.check();
+  point_device(who, values);
   std::string id = random_uuid();
   store_.insert(Table::kDevice, id, values);
   store_.attach_auto_credentials(id);
   return id;
 }
 
+// An address (management_ip or ssh_port) that differs from the device's needs
+// "confirm_address_change": true. A confirmed PATCH and a host key reset make `who` the one who
+// pointed the device where it is, and clear the pinned host key: the next connection pins the key
+// it finds there, and the credential rules (domain/upgrade/credential_trust.hpp) judge who that was.
 void FleetService::update_device(const Principal& who, const std::string& id, Input input) {
   changeable(who, Table::kDevice, id);
+  const auto current = store_.device(id);
+  if (!current) {
+    throw Error(Code::kNotFound, "not found");
+  }
   Values values;
   device_fields(input, values);
+  const auto confirmed = input.boolean("confirm_address_change");
+  bool repointed = confirmed.value_or(false);
+  for (const auto& [column, value] : values) {
+    const bool moved = (column == "management_ip" && value && *value != current->management_ip) ||
+                       (column == "ssh_port" && value && *value != std::to_string(current->ssh_port));
+    if (moved && !repointed) {
+      input.errors().add(column,
+                         "Changing the address needs \"confirm_address_change\": true: the pinned host key "
+                         "is cleared and the next connection pins the key it finds there.");
+    }
+  }
   if (input.has("host_key")) {  // only reset: the next connection pins the key it finds
     const auto key = input.nullable_text("host_key", 4096);
     if (key && *key) {
       input.errors().add("host_key", "The host key can only be reset (null); the next connection pins it.");
     }
-    values.emplace_back("host_key", std::nullopt);
+    repointed = true;
   }
   if (input.has("organization")) {
     input.errors().add("organization", "The organization of a device cannot be changed.");
   }
   input.check();
+  if (repointed) {
+    values.emplace_back("host_key", std::nullopt);
+    point_device(who, values);
+  }
   store_.update(Table::kDevice, id, values);
 }
 
@@ -365,6 +395,7 @@ std::string FleetService::create_credentials(const Principal& who, Input input) 
                  {"port", std::to_string(port.value_or(22))},
                  {"auth", key ? "private_key" : "password"},
                  {"secret", secrets_->seal(key ? *key : *password)},
+                 {"secret_set_by", who.user_id},
                  {"auto_add", auto_add.value_or(false) ? "1" : "0"}});
   if (auto_add.value_or(false)) {
     store_.attach_to_devices(id);
@@ -396,6 +427,7 @@ void FleetService::update_credentials(const Principal& who, const std::string& i
   if (password || key) {
     values.emplace_back("auth", key ? "private_key" : "password");
     values.emplace_back("secret", secrets_->seal(key ? *key : *password));
+    values.emplace_back("secret_set_by", who.user_id);
   }
   store_.update(Table::kCredentials, id, values);
   if (auto_add.value_or(false)) {
@@ -418,6 +450,8 @@ std::string FleetService::create_connection(const Principal& who, const std::str
     } else if (*owner && *owner != organization) {
       input.errors().add("credentials",
                          "The organization of these credentials doesn't match the organization of the device.");
+    } else if (!*owner && !who.superuser) {
+      input.errors().add("credentials", "Shared credentials can be added to a device by superusers only.");
     }
   }
   const auto enabled = input.boolean("enabled");
@@ -427,7 +461,8 @@ std::string FleetService::create_connection(const Principal& who, const std::str
                 {{"device_id", device_id},
                  {"credentials_id", *credentials},
                  {"enabled", enabled.value_or(true) ? "1" : "0"},
-                 {"failure_reason", ""}});
+                 {"failure_reason", ""},
+                 {"attached_by_superuser", who.superuser ? "1" : "0"}});
   return id;
 }
 

@@ -90,7 +90,7 @@ struct UpgradeEngine::Run {
   bool step(const std::string& name, int progress) { return engine.store_.set_step(plan.id, name, progress); }
 
   void connect(bool accept_new_key) {
-    session = engine.connector_.connect(ssh_target(plan, engine.config_, *engine.secrets_, accept_new_key));
+    session = connect_device(engine.connector_, plan, engine.config_, *engine.secrets_, accept_new_key);
     if (plan.host_key.empty() || accept_new_key) {
       engine.store_.pin_host_key(plan.device_id, session->host_key());
     }

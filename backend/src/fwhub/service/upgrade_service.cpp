@@ -27,7 +27,10 @@ void UpgradeService::refresh(const domain::fleet::Principal& who, const std::str
   if (!domain::fleet::can_operate(who, organization)) {
     throw Error(Code::kNotFound, "not found");
   }
-  queue_.enqueue_refresh(device_id);
+  // One at a time per device: refreshes are how far a user can make the scheduler reach.
+  if (!queue_.enqueue_refresh(device_id)) {
+    throw Error(Code::kAlreadyExists, "A refresh of this device is already queued or running.");
+  }
 }
 
 void UpgradeService::cancel(const domain::fleet::Principal& who, const std::string& operation_id) {

@@ -282,7 +282,11 @@ export async function deviceView(ctx) {
     parts.push(
       section(
         'Edit device',
-        form([...deviceFields(device), field('deactivated', 'Deactivated (no upgrades)', { kind: 'checkbox', value: device.deactivated })], 'Save device', async (values) => {
+        form([
+          ...deviceFields(device),
+          field('deactivated', 'Deactivated (no upgrades)', { kind: 'checkbox', value: device.deactivated }),
+          field('confirm_address_change', 'Confirm the address (needed to change it; forgets the host key)', { kind: 'checkbox', value: false }),
+        ], 'Save device', async (values) => {
           await patch(`${API}/devices/${device.id}/`, values);
           notify('Device saved.');
           announce('Device saved.');

@@ -18,6 +18,8 @@ struct DeviceFacts {
   std::string model;
   std::string board_name;
   bool deactivated = false;
+  std::string management_ip;
+  int ssh_port = 22;
 };
 
 struct ImageFacts {
@@ -49,9 +51,11 @@ class FleetStore {
   virtual std::optional<DeviceFacts> device(const std::string& id) = 0;
   virtual std::optional<ImageFacts> image(const std::string& id) = 0;
   virtual bool has_connection(const std::string& device_id) = 0;
-  // Connects the device with every auto_add credential of its organization and shared ones.
+  // Connects the device with every auto_add credential of its organization and shared ones (a
+  // shared one's connection counts as added by a superuser: a superuser chose auto_add).
   virtual void attach_auto_credentials(const std::string& device_id) = 0;
-  // Connects every device the credential may serve (its organization's, or all when shared).
+  // Connects every device the credential may serve (its organization's, or all when shared; as
+  // above, a shared one's connections count as added by a superuser).
   virtual void attach_to_devices(const std::string& credentials_id) = 0;
   // Sets the build's os when it has none.
   virtual void fill_build_os(const std::string& build_id, const std::string& os) = 0;

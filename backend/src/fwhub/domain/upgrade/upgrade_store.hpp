@@ -29,6 +29,9 @@ struct OperationPlan {
   std::string username;
   std::string secret_kind;  // "password" or "private_key"
   std::string sealed_secret;
+  // Why the connection's credentials must not be used here (credential_trust.hpp); "" = they may.
+  // The first usable enabled connection is chosen; with none usable, the first one and its reason.
+  std::string credential_refusal;
   std::optional<std::string> image_id;
   std::string image_path;  // local file
   std::string image_file_name;
@@ -93,8 +96,8 @@ class UpgradeQueue {
   virtual std::string start(const std::string& device_id, const std::string& organization_id,
                             const std::string& image_id, const std::string& options_json,
                             const StartLimits& limits) = 0;
-  // Queues a "refresh device info" job (one per device at a time).
-  virtual void enqueue_refresh(const std::string& device_id) = 0;
+  // Queues a "refresh device info" job; false when one of the device is queued or running already.
+  virtual bool enqueue_refresh(const std::string& device_id) = 0;
   // True when the device has an operation in progress.
   virtual bool active(const std::string& device_id) = 0;
   // Cancels an operation that has not begun reflashing.
