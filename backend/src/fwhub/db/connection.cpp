@@ -132,9 +132,12 @@ Transaction::~Transaction() {
 }
 
 void Transaction::commit() {
-  raw_.commit();
-  raw_.setAutoCommit(true);
+  // Connector/C++ 1.1's commit() drops the server's answer: a COMMIT that failed (a certification
+  // conflict under Galera, a connection lost on the way) looked committed. The statement throws.
+  std::unique_ptr<sql::Statement> statement(raw_.createStatement());
+  statement->execute("COMMIT");
   done_ = true;
+  raw_.setAutoCommit(true);
 }
 
 }  // namespace fwhub::db

@@ -61,7 +61,9 @@ class Connection final : public service::DatabaseProbe {
 template <typename Fn>
 auto with_connection(Connection& connection, Fn&& fn) -> decltype(fn(connection));
 
-// Commits on success, rolls back if destroyed before commit().
+// Commits on success, rolls back if destroyed before commit(). commit() throws the server's
+// sql::SQLException when COMMIT fails (the transaction is then rolled back), so that the caller's
+// with_connection or rerun_on_lock_conflict reports or repeats it.
 class Transaction {
  public:
   explicit Transaction(Connection& connection);
