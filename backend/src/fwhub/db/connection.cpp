@@ -24,9 +24,24 @@ void init_driver() {
 bool is_connection_error(const sql::SQLException& error) {
   const int code = error.getErrorCode();
   // 2002/2003 can't connect, 2006 gone away, 2013 lost during query, 2055 lost at reading,
-  // 1927 killed connection, 4031 disconnected by server (idle timeout), 1053 shutdown.
+  // 1927 killed connection, 4031 disconnected by server (idle timeout), 1053 shutdown,
+  // 1047 a Galera node that is not (or no longer) part of the primary component ("WSREP has not
+  // yet prepared node for application use"): reconnecting may reach a node that serves.
   return code == 2002 || code == 2003 || code == 2006 || code == 2013 || code == 2055 || code == 1927 || code == 4031 ||
-         code == 1053 || code == 0;
+         code == 1053 || code == 1047 || code == 0;
+}
+
+bool is_lock_conflict(const sql::SQLException& error) {
+  const int code = error.getErrorCode();
+  // 1213 deadlock, or under Galera a certification conflict with a transaction of another node;
+  // 1205 lock wait timeout.
+  return code == 1213 || code == 1205;
+}
+
+bool is_transient_error(const sql::SQLException& error) {
+  const int code = error.getErrorCode();
+  // 1180 error during COMMIT, 1181 error during ROLLBACK (a replication failure under Galera).
+  return is_lock_conflict(error) || code == 1180 || code == 1181;
 }
 
 Connection::Connection(DatabaseConfig config) : config_(std::move(config)) {

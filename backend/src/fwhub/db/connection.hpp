@@ -57,7 +57,8 @@ class Connection final : public service::DatabaseProbe {
 };
 
 // Runs `fn(connection)`; an SQL error becomes Error(kUnavailable) for lost connections (and the
-// connection is reset) or Error(kInternal) otherwise, the SQL state in the message.
+// connection is reset) and for transient errors (is_transient_error: a retry may succeed), or
+// Error(kInternal) otherwise, the SQL state in the message.
 template <typename Fn>
 auto with_connection(Connection& connection, Fn&& fn) -> decltype(fn(connection));
 
