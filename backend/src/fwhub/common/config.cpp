@@ -305,6 +305,7 @@ Config parse_config(const std::string& text, const std::string& origin) {
              .integer("shutdown_grace_seconds", c.shutdown_grace_seconds, 0, 3600)
              .integer("job_retention_hours", c.job_retention_hours, 1, std::int64_t{24} * 3650)
              .integer("cleanup_interval_seconds", c.cleanup_interval_seconds, 1, std::int64_t{86400} * 7)
+             .integer("claim_spread", c.claim_spread, 1, 1000)
              .read();
        }},
       {"log",

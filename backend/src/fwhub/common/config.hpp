@@ -37,6 +37,9 @@ struct SchedulerConfig {
   int shutdown_grace_seconds = 30;      // SIGTERM: time to finish before releasing
   int job_retention_hours = 168;        // finished jobs are deleted after this
   int cleanup_interval_seconds = 3600;  // period of the cleanup job
+  // A claim takes a random job among the first claim_spread due jobs of the highest due priority
+  // (schedulers on different Galera nodes then rarely collide); 1 = strictly the head of the queue.
+  int claim_spread = 16;
 };
 
 struct LogConfig {
