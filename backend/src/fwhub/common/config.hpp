@@ -16,7 +16,19 @@ struct DatabaseConfig {
   std::string password;             // "" ; the environment variable FWHUB_DB_PASSWORD wins
   int connect_timeout_seconds = 5;  // connect timeout
   int io_timeout_seconds = 30;      // read/write timeout of one statement
+  // Several servers ("host:port", e.g. the nodes of a Galera cluster), tried in this order at
+  // every (re)connect; empty = host and port above. When given, host and port are ignored.
+  std::vector<std::string> hosts;
 };
+
+struct DatabaseEndpoint {
+  std::string host;
+  int port = 3306;
+};
+
+// The servers a connection tries, in order: `hosts` parsed, or host and port. Throws
+// Error(kInvalidArgument) for an entry that is not "host:port" with a port in 1..65535.
+std::vector<DatabaseEndpoint> database_endpoints(const DatabaseConfig& config);
 
 struct ApiConfig {
   // "unix:/path", "host:port", or "inherit" (the socket is fd 0, from systemd or spawn-fcgi).

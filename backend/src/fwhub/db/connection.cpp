@@ -44,7 +44,7 @@ bool is_transient_error(const sql::SQLException& error) {
   return is_lock_conflict(error) || code == 1180 || code == 1181;
 }
 
-Connection::Connection(DatabaseConfig config) : config_(std::move(config)) {
+Connection::Connection(DatabaseConfig config) : config_(std::move(config)), endpoints_(database_endpoints(config_)) {
   driver()->threadInit();
 }
 
@@ -63,8 +63,25 @@ sql::Connection& Connection::get() {
     return *connection_;
   }
   reset();
+  // The servers in their configured order: the first that accepts the connection and serves
+  // (a Galera node outside the primary component does not) is used until the connection breaks.
+  std::string errors;
+  for (const auto& endpoint : endpoints_) {
+    try {
+      connect(endpoint);
+      return *connection_;
+    } catch (const sql::SQLException& error) {
+      connection_.reset();
+      errors +=
+          (errors.empty() ? "" : "; ") + endpoint.host + ":" + std::to_string(endpoint.port) + ": " + error.what();
+    }
+  }
+  throw Error(Code::kUnavailable, "cannot connect to the database: " + errors);
+}
+
+void Connection::connect(const DatabaseEndpoint& endpoint) {
   sql::ConnectOptionsMap options;
-  options["hostName"] = sql::SQLString("tcp://" + config_.host + ":" + std::to_string(config_.port));
+  options["hostName"] = sql::SQLString("tcp://" + endpoint.host + ":" + std::to_string(endpoint.port));
   options["userName"] = sql::SQLString(config_.user);
   options["password"] = sql::SQLString(config_.password);
   options["schema"] = sql::SQLString(config_.name);
@@ -74,16 +91,21 @@ sql::Connection& Connection::get() {
   options["OPT_RECONNECT"] = false;
   options["OPT_CHARSET_NAME"] = sql::SQLString("utf8mb4");
   options["CLIENT_FOUND_ROWS"] = true;  // UPDATE counts matched rows: "is the lease still mine"
-  try {
-    connection_.reset(driver()->connect(options));
-    std::unique_ptr<sql::Statement> statement(connection_->createStatement());
-    statement->execute("SET time_zone = '+00:00'");
-    statement->execute("SET SESSION TRANSACTION ISOLATION LEVEL READ COMMITTED");
-  } catch (const sql::SQLException& error) {
-    connection_.reset();
-    throw Error(Code::kUnavailable, std::string("cannot connect to the database: ") + error.what());
+  connection_.reset(driver()->connect(options));
+  std::unique_ptr<sql::Statement> statement(connection_->createStatement());
+  statement->execute("SET time_zone = '+00:00'");
+  statement->execute("SET SESSION TRANSACTION ISOLATION LEVEL READ COMMITTED");
+  // A Galera node (a provider is loaded) must say it is ready; other servers have no provider name.
+  std::unique_ptr<sql::ResultSet> status(
+      statement->executeQuery("SHOW STATUS WHERE Variable_name IN ('wsrep_provider_name', 'wsrep_ready')"));
+  std::string provider;
+  std::string ready;
+  while (status->next()) {
+    (status->getString(1) == "wsrep_ready" ? ready : provider) = status->getString(2);
   }
-  return *connection_;
+  if (!provider.empty() && ready != "ON") {
+    throw sql::SQLException("Galera node not ready (wsrep_ready " + ready + ")", "08S01", 1047);
+  }
 }
 
 sql::PreparedStatement* Connection::prepare(const std::string& sql) {
