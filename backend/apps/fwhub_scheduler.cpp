@@ -23,7 +23,8 @@ namespace {
 
 // A job store with the database connection it owns (one per scheduler thread).
 struct OwnedJobStore {
-  explicit OwnedJobStore(const fwhub::DatabaseConfig& config) : connection(config), repository(connection) {}
+  OwnedJobStore(const fwhub::DatabaseConfig& config, const fwhub::db::ClaimOptions& claims, fwhub::Random& random)
+      : connection(config), repository(connection, claims, random) {}
   fwhub::db::Connection connection;
   fwhub::db::JobRepository repository;
 };
@@ -61,10 +62,12 @@ int main(int argc, char** argv) {
     options.report = [&metrics, owner = options.owner](const std::vector<fwhub::domain::SchedulerCounter>& counters) {
       metrics.report(owner, counters);
     };
+    fwhub::db::ClaimOptions claims;
+    claims.spread = config.scheduler.claim_spread;
     fwhub::scheduler::Scheduler scheduler(
         options, registry,
-        [&config] {
-          auto owned = std::make_shared<OwnedJobStore>(config.database);
+        [&config, &claims, &random] {
+          auto owned = std::make_shared<OwnedJobStore>(config.database, claims, random);
           return std::shared_ptr<fwhub::domain::JobStore>(owned, &owned->repository);
         },
         random);

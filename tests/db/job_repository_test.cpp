@@ -3,6 +3,7 @@
 #include <boost/test/unit_test.hpp>
 
 #include "fwhub/db/job_repository.hpp"
+#include "support/fake_random.hpp"
 #include "support/test_database.hpp"
 
 using namespace fwhub;
@@ -46,6 +47,44 @@ BOOST_FIXTURE_TEST_CASE(claim_takes_highest_priority_then_oldest, Fixture) {
   BOOST_TEST(third->attempts == 1);
   BOOST_TEST(static_cast<int>(third->state) == static_cast<int>(JobState::kRunning));
   BOOST_TEST(!jobs->claim("s1", 30s, kinds).has_value());
+}
+
+BOOST_FIXTURE_TEST_CASE(a_spread_claim_picks_among_the_first_due_jobs_of_the_top_priority, Fixture) {
+  const auto first = add("a", 0);
+  const auto second = add("a", 0);
+  const auto third = add("a", 0);
+  const auto fourth = add("a", 0);  // beyond the spread of 3 until one of the first three is taken
+  const auto urgent = add("a", 2);
+  testing::FakeRandom random({0.99, 0.5, 0.0});
+  db::ClaimOptions options;
+  options.spread = 3;
+  db::JobRepository spread(*connection, options, random);
+  // Only the one job of the top priority is a candidate (no draw).
+  BOOST_TEST(spread.claim("s1", 30s, kinds)->id == urgent);
+  // Then among the first three of priority 0: 0.99 -> the last of first, second, third.
+  BOOST_TEST(spread.claim("s1", 30s, kinds)->id == third);
+  // 0.5 -> the middle of first, second, fourth; 0.0 -> the first of first, fourth.
+  BOOST_TEST(spread.claim("s1", 30s, kinds)->id == second);
+  BOOST_TEST(spread.claim("s1", 30s, kinds)->id == first);
+  BOOST_TEST(spread.claim("s1", 30s, kinds)->id == fourth);  // alone: no draw
+  BOOST_TEST(!spread.claim("s1", 30s, kinds).has_value());
+}
+
+BOOST_FIXTURE_TEST_CASE(a_spread_claim_passes_over_candidates_locked_by_another_claim, Fixture) {
+  const auto first = add("a", 0);
+  const auto second = add("a", 0);
+  testing::FakeRandom random({0.0});
+  db::ClaimOptions options;
+  options.spread = 2;
+  db::JobRepository spread(*connection, options, random);
+  // Another scheduler on the same server holds the first candidate's row lock mid-claim.
+  db::Connection other(database.config());
+  db::Transaction holding(other);
+  std::unique_ptr<sql::Statement> statement(other.get().createStatement());
+  std::unique_ptr<sql::ResultSet> rows(
+      statement->executeQuery("SELECT id FROM jobs WHERE id = " + std::to_string(first) + " FOR UPDATE"));
+  BOOST_TEST(spread.claim("s1", 30s, kinds)->id == second);
+  BOOST_TEST(!spread.claim("s1", 30s, kinds).has_value());  // the only one left is locked
 }
 
 BOOST_FIXTURE_TEST_CASE(only_registered_kinds_and_due_jobs_are_claimed, Fixture) {

@@ -1,9 +1,11 @@
-// Migrations: from empty, re-run as a no-op, changed and failing files, statement splitting.
+// Migrations: from empty, re-run as a no-op, changed and failing files, statement splitting, and
+// the lock row that serializes runs (also across Galera nodes, where GET_LOCK() is node-local).
 #define BOOST_TEST_MODULE migrations
 #include <boost/test/unit_test.hpp>
 
 #include <filesystem>
 #include <fstream>
+#include <thread>
 
 #include "support/test_database.hpp"
 
@@ -59,6 +61,52 @@ BOOST_AUTO_TEST_CASE(failed_migration_names_its_file_and_is_not_recorded) {
   dir.write("002_b.sql", "CREATE TABLE IF NOT EXISTS b (id INT);");
   const auto applied = db::migrate(connection, dir.path.string());
   BOOST_TEST(applied == (std::vector<std::string>{"002_b.sql", "003_c.sql"}), boost::test_tools::per_element());
+}
+
+BOOST_AUTO_TEST_CASE(concurrent_runs_apply_each_migration_once_under_the_lock_row) {
+  TestDatabase database;
+  TempDir dir;
+  // A migration that is not idempotent: run twice at once it fails ("table exists").
+  dir.write("001_a.sql", "CREATE TABLE a (id INT);\nDO SLEEP(0.5);\nINSERT INTO a VALUES (1);");
+  dir.write("002_b.sql", "INSERT INTO a VALUES (2);");
+  std::vector<std::vector<std::string>> applied(3);
+  std::vector<std::string> errors(3);
+  std::vector<std::thread> runs;
+  for (std::size_t i = 0; i < applied.size(); ++i) {
+    runs.emplace_back([&, i] {
+      db::Connection connection(database.config());
+      try {
+        applied[i] = db::migrate(connection, dir.path.string());
+      } catch (const Error& error) {
+        errors[i] = error.what();
+      }
+    });
+  }
+  for (auto& run : runs) {
+    run.join();
+  }
+  std::size_t total = 0;
+  for (std::size_t i = 0; i < applied.size(); ++i) {
+    BOOST_TEST(errors[i].empty(), errors[i]);
+    total += applied[i].size();
+  }
+  BOOST_TEST(total == 2U);
+  BOOST_TEST(database.scalar("SELECT GROUP_CONCAT(id ORDER BY id) FROM a") == "1,2");
+  BOOST_TEST(database.scalar("SELECT COUNT(*) FROM schema_migration_lock") == "0");  // released
+}
+
+BOOST_AUTO_TEST_CASE(a_dead_holders_expired_lock_is_taken_over) {
+  TestDatabase database;
+  TempDir dir;
+  dir.write("001_a.sql", "CREATE TABLE a (id INT);");
+  db::Connection connection(database.config());
+  db::migrate(connection, dir.path.string());
+  database.execute_here(
+      "INSERT INTO schema_migration_lock (id, owner, expires_at) VALUES (1, 'dead', NOW(3) - INTERVAL 1 SECOND)");
+  dir.write("002_b.sql", "CREATE TABLE b (id INT);");
+  BOOST_TEST(db::migrate(connection, dir.path.string()) == (std::vector<std::string>{"002_b.sql"}),
+             boost::test_tools::per_element());
+  BOOST_TEST(database.scalar("SELECT COUNT(*) FROM schema_migration_lock") == "0");
 }
 
 BOOST_AUTO_TEST_CASE(changed_applied_migration_is_refused) {

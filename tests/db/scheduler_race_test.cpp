@@ -1,4 +1,5 @@
-// Two schedulers racing over 1,000 jobs run each job exactly once.
+// Two schedulers racing over 1,000 jobs run each job exactly once, with claims spread over the
+// first 16 due jobs (the scheduler's default).
 #define BOOST_TEST_MODULE scheduler_race
 #include <boost/test/unit_test.hpp>
 
@@ -20,14 +21,15 @@ namespace {
 constexpr int kJobs = 1000;
 
 struct OwnedStore {
-  explicit OwnedStore(const DatabaseConfig& config) : connection(config), repository(connection) {}
+  OwnedStore(const DatabaseConfig& config, Random& random)
+      : connection(config), repository(connection, db::ClaimOptions{16}, random) {}
   db::Connection connection;
   db::JobRepository repository;
 };
 
-scheduler::JobStoreFactory factory(const DatabaseConfig& config) {
-  return [config] {
-    auto owned = std::make_shared<OwnedStore>(config);
+scheduler::JobStoreFactory factory(const DatabaseConfig& config, Random& random) {
+  return [config, &random] {
+    auto owned = std::make_shared<OwnedStore>(config, random);
     return std::shared_ptr<domain::JobStore>(owned, &owned->repository);
   };
 }
@@ -37,8 +39,9 @@ scheduler::JobStoreFactory factory(const DatabaseConfig& config) {
 BOOST_AUTO_TEST_CASE(two_schedulers_run_each_of_1000_jobs_exactly_once) {
   TestDatabase database;
   database.migrate();
+  SystemRandom random;
   {
-    OwnedStore store(database.config());
+    OwnedStore store(database.config(), random);
     for (int i = 0; i < kJobs; ++i) {
       domain::NewJob job;
       job.kind = "count";
@@ -59,7 +62,6 @@ BOOST_AUTO_TEST_CASE(two_schedulers_run_each_of_1000_jobs_exactly_once) {
   };
   registry.add(kind);
 
-  SystemRandom random;
   std::vector<std::unique_ptr<scheduler::Scheduler>> schedulers;
   for (const char* owner : {"race-a", "race-b"}) {
     scheduler::SchedulerOptions options;
@@ -67,7 +69,8 @@ BOOST_AUTO_TEST_CASE(two_schedulers_run_each_of_1000_jobs_exactly_once) {
     options.workers = 3;
     options.poll = 20ms;
     options.lease = 30s;
-    schedulers.push_back(std::make_unique<scheduler::Scheduler>(options, registry, factory(database.config()), random));
+    schedulers.push_back(
+        std::make_unique<scheduler::Scheduler>(options, registry, factory(database.config(), random), random));
   }
   std::vector<std::thread> threads;
   threads.reserve(schedulers.size());

@@ -35,6 +35,12 @@ BOOST_AUTO_TEST_CASE(empty_file_gives_documented_defaults) {
   BOOST_TEST(config.api.health_check_interval_ms == 250);
   BOOST_TEST(config.api.max_body_bytes == 1024 * 1024);
   BOOST_TEST(config.scheduler.lease_seconds == 30);
+  BOOST_TEST(config.scheduler.claim_spread == 16);
+  BOOST_TEST(config.database.hosts.empty());
+  const auto endpoints = fwhub::database_endpoints(config.database);
+  BOOST_REQUIRE(endpoints.size() == 1U);
+  BOOST_TEST(endpoints[0].host == "127.0.0.1");
+  BOOST_TEST(endpoints[0].port == 3306);
   BOOST_TEST(config.log.level == "info");
   BOOST_TEST(config.log.format == "text");
 }
@@ -52,6 +58,31 @@ BOOST_AUTO_TEST_CASE(values_are_read) {
   BOOST_TEST(config.log.level == "debug");
   BOOST_TEST(config.log.format == "json");
   BOOST_TEST(config.paths.sql_dir == "/tmp/sql");
+}
+
+BOOST_AUTO_TEST_CASE(several_database_hosts_are_tried_in_their_order) {
+  const fwhub::Config config = parse_config(
+      "[database]\nhost = \"ignored\"\nhosts = [\"db-a:3306\", \"10.0.0.2:3307\", \"[fd00::3]:3306\"]\n"
+      "[scheduler]\nclaim_spread = 4\n",
+      "test.toml");
+  const auto endpoints = fwhub::database_endpoints(config.database);
+  BOOST_REQUIRE(endpoints.size() == 3U);
+  BOOST_TEST(endpoints[0].host == "db-a");
+  BOOST_TEST(endpoints[0].port == 3306);
+  BOOST_TEST(endpoints[1].host == "10.0.0.2");
+  BOOST_TEST(endpoints[1].port == 3307);
+  BOOST_TEST(endpoints[2].host == "[fd00::3]");
+  BOOST_TEST(config.scheduler.claim_spread == 4);
+  BOOST_TEST(error_of("[database]\nhosts = [\"db-a\"]\n") ==
+             "test.toml: key 'database.hosts': 'db-a' is not host:port");
+  BOOST_TEST(error_of("[database]\nhosts = [\"db-a:0\"]\n") ==
+             "test.toml: key 'database.hosts': 'db-a:0' is not host:port");
+  BOOST_TEST(error_of("[database]\nhosts = [\"db-a:99999\"]\n") ==
+             "test.toml: key 'database.hosts': 'db-a:99999' is not host:port");
+  BOOST_TEST(error_of("[database]\nhosts = \"db-a:3306\"\n") ==
+             "test.toml: key 'database.hosts': expected array of strings, found string");
+  BOOST_TEST(error_of("[scheduler]\nclaim_spread = 0\n") ==
+             "test.toml: key 'scheduler.claim_spread': 0 is outside 1..1000");
 }
 
 BOOST_AUTO_TEST_CASE(unknown_key_is_named) {

@@ -243,6 +243,23 @@ BranchConfig read_branch(const toml::table& table, const std::string& prefix, co
 
 }  // namespace
 
+std::vector<DatabaseEndpoint> database_endpoints(const DatabaseConfig& config) {
+  if (config.hosts.empty()) {
+    return {{config.host, config.port}};
+  }
+  static const std::regex kEntry(R"(^([A-Za-z0-9._-]+|\[[0-9A-Fa-f:.]+\]):([0-9]{1,5})$)");
+  std::vector<DatabaseEndpoint> endpoints;
+  for (const auto& entry : config.hosts) {
+    std::smatch match;
+    const int port = std::regex_match(entry, match, kEntry) ? std::stoi(match[2].str()) : 0;
+    if (port < 1 || port > 65535) {
+      throw Error(Code::kInvalidArgument, "'" + entry + "' is not host:port");
+    }
+    endpoints.push_back({match[1].str(), port});  // an IPv6 address keeps its brackets, as in a URL
+  }
+  return endpoints;
+}
+
 std::vector<BranchConfig> default_branches() {
   const PackageChange firewall4{"firewall", "firewall4", 18611, false};
   const PackageChange owut{"auc", "owut", 26792, false};
@@ -274,12 +291,18 @@ Config parse_config(const std::string& text, const std::string& origin) {
          TableReader(t, "database", origin)
              .str("host", c.host)
              .integer("port", c.port, 1, 65535)
+             .str_list("hosts", c.hosts)
              .str("name", c.name)
              .str("user", c.user)
              .str("password", c.password)
              .integer("connect_timeout_seconds", c.connect_timeout_seconds, 1, 3600)
              .integer("io_timeout_seconds", c.io_timeout_seconds, 1, 3600)
              .read();
+         try {
+           database_endpoints(c);
+         } catch (const Error& error) {
+           fail(origin, std::string("key 'database.hosts': ") + error.what());
+         }
        }},
       {"api",
        [&](const toml::table& t) {
@@ -305,6 +328,7 @@ Config parse_config(const std::string& text, const std::string& origin) {
              .integer("shutdown_grace_seconds", c.shutdown_grace_seconds, 0, 3600)
              .integer("job_retention_hours", c.job_retention_hours, 1, std::int64_t{24} * 3650)
              .integer("cleanup_interval_seconds", c.cleanup_interval_seconds, 1, std::int64_t{86400} * 7)
+             .integer("claim_spread", c.claim_spread, 1, 1000)
              .read();
        }},
       {"log",

@@ -16,7 +16,19 @@ struct DatabaseConfig {
   std::string password;             // "" ; the environment variable FWHUB_DB_PASSWORD wins
   int connect_timeout_seconds = 5;  // connect timeout
   int io_timeout_seconds = 30;      // read/write timeout of one statement
+  // Several servers ("host:port", e.g. the nodes of a Galera cluster), tried in this order at
+  // every (re)connect; empty = host and port above. When given, host and port are ignored.
+  std::vector<std::string> hosts;
 };
+
+struct DatabaseEndpoint {
+  std::string host;
+  int port = 3306;
+};
+
+// The servers a connection tries, in order: `hosts` parsed, or host and port. Throws
+// Error(kInvalidArgument) for an entry that is not "host:port" with a port in 1..65535.
+std::vector<DatabaseEndpoint> database_endpoints(const DatabaseConfig& config);
 
 struct ApiConfig {
   // "unix:/path", "host:port", or "inherit" (the socket is fd 0, from systemd or spawn-fcgi).
@@ -37,6 +49,9 @@ struct SchedulerConfig {
   int shutdown_grace_seconds = 30;      // SIGTERM: time to finish before releasing
   int job_retention_hours = 168;        // finished jobs are deleted after this
   int cleanup_interval_seconds = 3600;  // period of the cleanup job
+  // A claim takes a random job among the first claim_spread due jobs of the highest due priority
+  // (schedulers on different Galera nodes then rarely collide); 1 = strictly the head of the queue.
+  int claim_spread = 16;
 };
 
 struct LogConfig {

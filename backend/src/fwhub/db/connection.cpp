@@ -24,12 +24,27 @@ void init_driver() {
 bool is_connection_error(const sql::SQLException& error) {
   const int code = error.getErrorCode();
   // 2002/2003 can't connect, 2006 gone away, 2013 lost during query, 2055 lost at reading,
-  // 1927 killed connection, 4031 disconnected by server (idle timeout), 1053 shutdown.
+  // 1927 killed connection, 4031 disconnected by server (idle timeout), 1053 shutdown,
+  // 1047 a Galera node that is not (or no longer) part of the primary component ("WSREP has not
+  // yet prepared node for application use"): reconnecting may reach a node that serves.
   return code == 2002 || code == 2003 || code == 2006 || code == 2013 || code == 2055 || code == 1927 || code == 4031 ||
-         code == 1053 || code == 0;
+         code == 1053 || code == 1047 || code == 0;
 }
 
-Connection::Connection(DatabaseConfig config) : config_(std::move(config)) {
+bool is_lock_conflict(const sql::SQLException& error) {
+  const int code = error.getErrorCode();
+  // 1213 deadlock, or under Galera a certification conflict with a transaction of another node;
+  // 1205 lock wait timeout.
+  return code == 1213 || code == 1205;
+}
+
+bool is_transient_error(const sql::SQLException& error) {
+  const int code = error.getErrorCode();
+  // 1180 error during COMMIT, 1181 error during ROLLBACK (a replication failure under Galera).
+  return is_lock_conflict(error) || code == 1180 || code == 1181;
+}
+
+Connection::Connection(DatabaseConfig config) : config_(std::move(config)), endpoints_(database_endpoints(config_)) {
   driver()->threadInit();
 }
 
@@ -48,8 +63,25 @@ sql::Connection& Connection::get() {
     return *connection_;
   }
   reset();
+  // The servers in their configured order: the first that accepts the connection and serves
+  // (a Galera node outside the primary component does not) is used until the connection breaks.
+  std::string errors;
+  for (const auto& endpoint : endpoints_) {
+    try {
+      connect(endpoint);
+      return *connection_;
+    } catch (const sql::SQLException& error) {
+      connection_.reset();
+      errors +=
+          (errors.empty() ? "" : "; ") + endpoint.host + ":" + std::to_string(endpoint.port) + ": " + error.what();
+    }
+  }
+  throw Error(Code::kUnavailable, "cannot connect to the database: " + errors);
+}
+
+void Connection::connect(const DatabaseEndpoint& endpoint) {
   sql::ConnectOptionsMap options;
-  options["hostName"] = sql::SQLString("tcp://" + config_.host + ":" + std::to_string(config_.port));
+  options["hostName"] = sql::SQLString("tcp://" + endpoint.host + ":" + std::to_string(endpoint.port));
   options["userName"] = sql::SQLString(config_.user);
   options["password"] = sql::SQLString(config_.password);
   options["schema"] = sql::SQLString(config_.name);
@@ -59,16 +91,21 @@ sql::Connection& Connection::get() {
   options["OPT_RECONNECT"] = false;
   options["OPT_CHARSET_NAME"] = sql::SQLString("utf8mb4");
   options["CLIENT_FOUND_ROWS"] = true;  // UPDATE counts matched rows: "is the lease still mine"
-  try {
-    connection_.reset(driver()->connect(options));
-    std::unique_ptr<sql::Statement> statement(connection_->createStatement());
-    statement->execute("SET time_zone = '+00:00'");
-    statement->execute("SET SESSION TRANSACTION ISOLATION LEVEL READ COMMITTED");
-  } catch (const sql::SQLException& error) {
-    connection_.reset();
-    throw Error(Code::kUnavailable, std::string("cannot connect to the database: ") + error.what());
+  connection_.reset(driver()->connect(options));
+  std::unique_ptr<sql::Statement> statement(connection_->createStatement());
+  statement->execute("SET time_zone = '+00:00'");
+  statement->execute("SET SESSION TRANSACTION ISOLATION LEVEL READ COMMITTED");
+  // A Galera node (a provider is loaded) must say it is ready; other servers have no provider name.
+  std::unique_ptr<sql::ResultSet> status(
+      statement->executeQuery("SHOW STATUS WHERE Variable_name IN ('wsrep_provider_name', 'wsrep_ready')"));
+  std::string provider;
+  std::string ready;
+  while (status->next()) {
+    (status->getString(1) == "wsrep_ready" ? ready : provider) = status->getString(2);
   }
-  return *connection_;
+  if (!provider.empty() && ready != "ON") {
+    throw sql::SQLException("Galera node not ready (wsrep_ready " + ready + ")", "08S01", 1047);
+  }
 }
 
 sql::PreparedStatement* Connection::prepare(const std::string& sql) {
@@ -132,9 +169,12 @@ Transaction::~Transaction() {
 }
 
 void Transaction::commit() {
-  raw_.commit();
-  raw_.setAutoCommit(true);
+  // Connector/C++ 1.1's commit() drops the server's answer: a COMMIT that failed (a certification
+  // conflict under Galera, a connection lost on the way) looked committed. The statement throws.
+  std::unique_ptr<sql::Statement> statement(raw_.createStatement());
+  statement->execute("COMMIT");
   done_ = true;
+  raw_.setAutoCommit(true);
 }
 
 }  // namespace fwhub::db

@@ -9,6 +9,7 @@
 #include <list>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "fwhub/common/config.hpp"
 #include "fwhub/service/health_service.hpp"
@@ -25,8 +26,9 @@ class Connection final : public service::DatabaseProbe {
   Connection(const Connection&) = delete;
   Connection& operator=(const Connection&) = delete;
 
-  // The live connection, connecting first if needed. Throws Error(kUnavailable) when the
-  // server cannot be reached; the next call tries again.
+  // The live connection, connecting first if needed (to the configured servers in order, see
+  // DatabaseConfig::hosts). Throws Error(kUnavailable) when no server can be reached or serves;
+  // the next call tries again.
   sql::Connection& get();
   // The connection's prepared statement of this SQL text, parameters cleared: prepared once and
   // kept (the last kCachedStatements used), so a repeated statement costs one round trip to the
@@ -45,23 +47,30 @@ class Connection final : public service::DatabaseProbe {
   // Per connection; MariaDB's max_prepared_stmt_count (16,382) bounds them across all connections.
   static constexpr std::size_t kCachedStatements = 32;
 
+  // Opens connection_ to one server; throws sql::SQLException.
+  void connect(const DatabaseEndpoint& endpoint);
+
   struct CachedStatement {
     std::string sql;
     std::unique_ptr<sql::PreparedStatement> statement;
   };
 
   DatabaseConfig config_;
+  std::vector<DatabaseEndpoint> endpoints_;
   std::unique_ptr<sql::Connection> connection_;
   std::list<CachedStatement> statements_;  // of connection_, most recently used first
   std::chrono::steady_clock::time_point last_used_{};
 };
 
 // Runs `fn(connection)`; an SQL error becomes Error(kUnavailable) for lost connections (and the
-// connection is reset) or Error(kInternal) otherwise, the SQL state in the message.
+// connection is reset) and for transient errors (is_transient_error: a retry may succeed), or
+// Error(kInternal) otherwise, the SQL state in the message.
 template <typename Fn>
 auto with_connection(Connection& connection, Fn&& fn) -> decltype(fn(connection));
 
-// Commits on success, rolls back if destroyed before commit().
+// Commits on success, rolls back if destroyed before commit(). commit() throws the server's
+// sql::SQLException when COMMIT fails (the transaction is then rolled back), so that the caller's
+// with_connection or rerun_on_lock_conflict reports or repeats it.
 class Transaction {
  public:
   explicit Transaction(Connection& connection);

@@ -2,6 +2,10 @@
 #include "fwhub/db/job_repository.hpp"
 
 #include <cppconn/exception.h>
+#include <spdlog/spdlog.h>
+
+#include <algorithm>
+#include <thread>
 
 namespace fwhub::db {
 namespace {
@@ -17,6 +21,13 @@ constexpr const char* kInsert =
 constexpr const char* kSelectExpired =
     " FROM jobs WHERE state = 'running' AND lease_expires < NOW(3) AND FIND_IN_SET(kind, ?)"
     " ORDER BY lease_expires LIMIT 1 FOR UPDATE SKIP LOCKED";
+// Candidates for a claim, read without locks: the first due jobs in queue order.
+constexpr const char* kCandidates =
+    "SELECT id, priority FROM jobs WHERE state = 'queued' AND run_at <= NOW(3) AND FIND_IN_SET(kind, ?)"
+    " ORDER BY priority DESC, run_at LIMIT ?";
+constexpr const char* kSelectCandidate =
+    " FROM jobs WHERE id = ? AND state = 'queued' AND run_at <= NOW(3) FOR UPDATE SKIP LOCKED";
+// When every candidate was taken meanwhile: the head of what is left.
 constexpr const char* kSelectDue =
     " FROM jobs WHERE state = 'queued' AND run_at <= NOW(3) AND FIND_IN_SET(kind, ?)"
     " ORDER BY priority DESC, run_at LIMIT 1 FOR UPDATE SKIP LOCKED";
@@ -112,32 +123,82 @@ std::optional<std::uint64_t> JobRepository::enqueue(const domain::NewJob& job) {
 
 std::optional<domain::Job> JobRepository::claim(const std::string& owner, std::chrono::seconds lease,
                                                 const std::vector<std::string>& kinds) {
-  return rerun_on_lock_conflict(connection_, [&](Connection& c) -> std::optional<domain::Job> {
-    Transaction transaction(c);
-    std::optional<domain::Job> job;
-    for (const char* query : {kSelectExpired, kSelectDue}) {
-      auto select = c.prepare(std::string("SELECT ") + kColumns + query);
-      select->setString(1, join(kinds));
-      std::unique_ptr<sql::ResultSet> rows(select->executeQuery());
-      if (rows->next()) {
-        job = read_job(*rows);
-        break;
+  const std::string kind_list = join(kinds);
+  return with_connection(connection_, [&](Connection&) -> std::optional<domain::Job> {
+    for (int attempt = 1;; ++attempt) {
+      try {
+        return claim_once(owner, lease, kind_list);
+      } catch (const sql::SQLException& error) {
+        if (!is_lock_conflict(error) || attempt >= options_.conflict_attempts) {
+          throw;
+        }
+        ++claim_conflicts_;
+        // A fixed pause when no randomness was given: conflicts are then rare (one node).
+        const auto delay = random_ != nullptr ? backoff_delay(options_.conflict_backoff, attempt, *random_)
+                                              : options_.conflict_backoff.base;
+        spdlog::debug("claim conflict {} ({}), trying again in {} ms", attempt, error.getErrorCode(), delay.count());
+        std::this_thread::sleep_for(delay);
       }
     }
-    if (!job) {
-      transaction.commit();
-      return std::nullopt;
-    }
-    auto take = c.prepare(kTake);
-    take->setString(1, owner);
-    take->setInt64(2, lease.count());
-    take->setUInt64(3, job->id);
-    take->executeUpdate();
-    transaction.commit();
-    job->state = domain::JobState::kRunning;
-    job->attempts += 1;
-    return job;
   });
+}
+
+std::size_t JobRepository::pick(std::size_t count) {
+  if (count <= 1 || random_ == nullptr) {
+    return 0;
+  }
+  return std::min(count - 1, static_cast<std::size_t>(random_->uniform() * static_cast<double>(count)));
+}
+
+std::optional<domain::Job> JobRepository::claim_once(const std::string& owner, std::chrono::seconds lease,
+                                                     const std::string& kinds) {
+  Connection& c = connection_;
+  Transaction transaction(c);
+  std::optional<domain::Job> job;
+  const auto select_one = [&](const std::string& query, const auto& bind) {
+    auto select = c.prepare(std::string("SELECT ") + kColumns + query);
+    bind(*select);
+    std::unique_ptr<sql::ResultSet> rows(select->executeQuery());
+    if (rows->next()) {
+      job = read_job(*rows);
+    }
+  };
+  select_one(kSelectExpired, [&](sql::PreparedStatement& s) { s.setString(1, kinds); });
+  if (!job) {
+    std::vector<std::uint64_t> candidates;
+    {
+      auto select = c.prepare(kCandidates);
+      select->setString(1, kinds);
+      select->setInt(2, std::max(options_.spread, 1));
+      std::unique_ptr<sql::ResultSet> rows(select->executeQuery());
+      std::optional<int> top;
+      while (rows->next() && (!top || rows->getInt(2) == *top)) {
+        top = rows->getInt(2);
+        candidates.push_back(rows->getUInt64(1));
+      }
+    }
+    const std::size_t start = pick(candidates.size());
+    for (std::size_t i = 0; i < candidates.size() && !job; ++i) {
+      const std::uint64_t id = candidates[(start + i) % candidates.size()];
+      select_one(kSelectCandidate, [id](sql::PreparedStatement& s) { s.setUInt64(1, id); });
+    }
+    if (!job && !candidates.empty()) {
+      select_one(kSelectDue, [&](sql::PreparedStatement& s) { s.setString(1, kinds); });
+    }
+  }
+  if (!job) {
+    transaction.commit();
+    return std::nullopt;
+  }
+  auto take = c.prepare(kTake);
+  take->setString(1, owner);
+  take->setInt64(2, lease.count());
+  take->setUInt64(3, job->id);
+  take->executeUpdate();
+  transaction.commit();  // throws when it failed: then the job is not ours
+  job->state = domain::JobState::kRunning;
+  job->attempts += 1;
+  return job;
 }
 
 int JobRepository::renew_leases(const std::string& owner, std::chrono::seconds lease) {

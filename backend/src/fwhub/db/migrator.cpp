@@ -7,8 +7,10 @@
 #include <filesystem>
 #include <map>
 #include <regex>
+#include <thread>
 
 #include "fwhub/common/file_text.hpp"
+#include "fwhub/common/random.hpp"
 #include "fwhub/common/sha256.hpp"
 
 namespace fwhub::db {
@@ -23,13 +25,73 @@ constexpr const char* kCreateTable =
     ") ENGINE = InnoDB";
 constexpr const char* kSelectApplied = "SELECT version, name, checksum FROM schema_migrations";
 constexpr const char* kInsertApplied = "INSERT INTO schema_migrations (version, name, checksum) VALUES (?, ?, ?)";
-constexpr const char* kLock = "SELECT GET_LOCK('fwhub.migrate', 120)";
-constexpr const char* kUnlock = "SELECT RELEASE_LOCK('fwhub.migrate')";
+// The lock is a row, not GET_LOCK(): Galera replicates rows (a second node's INSERT of the same
+// row fails at certification or as a duplicate) but keeps GET_LOCK() and row locks on one node.
+// A holder that died leaves the row behind; it expires and the next run takes it over.
+constexpr const char* kCreateLockTable =
+    "CREATE TABLE IF NOT EXISTS schema_migration_lock ("
+    " id TINYINT NOT NULL PRIMARY KEY,"
+    " owner CHAR(16) NOT NULL,"
+    " expires_at DATETIME(3) NOT NULL"
+    ") ENGINE = InnoDB";
+// These three take the lock's length in seconds, then the owner.
+constexpr const char* kTakeLock =
+    "INSERT INTO schema_migration_lock (id, expires_at, owner) VALUES (1, NOW(3) + INTERVAL ? SECOND, ?)";
+constexpr const char* kTakeOverLock =
+    "UPDATE schema_migration_lock SET expires_at = NOW(3) + INTERVAL ? SECOND, owner = ?"
+    " WHERE id = 1 AND expires_at < NOW(3)";
+constexpr const char* kRenewLock =
+    "UPDATE schema_migration_lock SET expires_at = NOW(3) + INTERVAL ? SECOND WHERE id = 1 AND owner = ?";
+constexpr const char* kReleaseLock = "DELETE FROM schema_migration_lock WHERE id = 1 AND owner = ?";
 
-bool scalar_is_one(sql::Connection& connection, const char* query) {
-  std::unique_ptr<sql::Statement> statement(connection.createStatement());
-  std::unique_ptr<sql::ResultSet> rows(statement->executeQuery(query));
-  return rows->next() && rows->getInt(1) == 1;
+constexpr int kDuplicateKey = 1062;
+constexpr int kLockSeconds = 600;                    // a holder renews it before each migration
+constexpr std::chrono::seconds kLockWait{120};       // how long a run waits for another one
+constexpr std::chrono::milliseconds kLockPoll{200};  // between its tries
+
+// Takes, takes over or renews the lock for `owner`; the rows changed.
+int lock_statement(sql::Connection& connection, const char* sql, const std::string& owner) {
+  std::unique_ptr<sql::PreparedStatement> statement(connection.prepareStatement(sql));
+  statement->setInt(1, kLockSeconds);
+  statement->setString(2, owner);
+  return statement->executeUpdate();
+}
+
+void release_lock(sql::Connection& connection, const std::string& owner) {
+  std::unique_ptr<sql::PreparedStatement> statement(connection.prepareStatement(kReleaseLock));
+  statement->setString(1, owner);
+  statement->executeUpdate();
+}
+
+// One try at the cluster-wide migration lock: free (inserted) or expired (taken over).
+bool try_lock(sql::Connection& connection, const std::string& owner) {
+  try {
+    lock_statement(connection, kTakeLock, owner);
+    return true;
+  } catch (const sql::SQLException& error) {
+    if (error.getErrorCode() != kDuplicateKey && !is_lock_conflict(error)) {
+      throw;
+    }
+  }
+  try {
+    return lock_statement(connection, kTakeOverLock, owner) == 1;
+  } catch (const sql::SQLException& error) {
+    if (!is_lock_conflict(error)) {
+      throw;
+    }
+    return false;
+  }
+}
+
+// Takes the lock, waiting up to kLockWait for another run to finish.
+void take_lock(sql::Connection& connection, const std::string& owner) {
+  const auto deadline = std::chrono::steady_clock::now() + kLockWait;
+  while (!try_lock(connection, owner)) {
+    if (std::chrono::steady_clock::now() > deadline) {
+      throw Error(Code::kUnavailable, "another migration holds the lock");
+    }
+    std::this_thread::sleep_for(kLockPoll);
+  }
 }
 
 }  // namespace
@@ -107,19 +169,20 @@ std::vector<std::string> migrate(Connection& connection, const std::string& dir)
   const std::vector<Migration> migrations = read_migrations(dir);
   return with_connection(connection, [&](Connection& c) {
     sql::Connection& raw = c.get();
-    if (!scalar_is_one(raw, kLock)) {
-      throw Error(Code::kUnavailable, "another migration holds the lock");
-    }
+    std::unique_ptr<sql::Statement> statement(raw.createStatement());
+    statement->execute(kCreateLockTable);
+    const std::string owner = random_hex(8);
+    take_lock(raw, owner);
     struct Unlock {
       sql::Connection& raw;
+      const std::string& owner;
       ~Unlock() {
         try {
-          scalar_is_one(raw, kUnlock);
-        } catch (const sql::SQLException&) {  // the lock dies with the connection anyway
+          release_lock(raw, owner);
+        } catch (const sql::SQLException&) {  // NOLINT(bugprone-empty-catch): the row expires
         }
       }
-    } unlock{raw};
-    std::unique_ptr<sql::Statement> statement(raw.createStatement());
+    } unlock{raw, owner};
     statement->execute(kCreateTable);
     std::map<int, std::pair<std::string, std::string>> applied;
     {
@@ -137,6 +200,9 @@ std::vector<std::string> migrate(Connection& connection, const std::string& dir)
                                                      it->second.first + ")");
         }
         continue;
+      }
+      if (lock_statement(raw, kRenewLock, owner) != 1) {
+        throw Error(Code::kAborted, "the migration lock expired and was taken over by another run");
       }
       for (const auto& sql_text : split_statements(migration.sql)) {
         try {

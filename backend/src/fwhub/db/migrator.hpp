@@ -21,7 +21,9 @@ std::vector<Migration> read_migrations(const std::string& dir);
 // Splits a script into statements at ';' outside quotes and comments.
 std::vector<std::string> split_statements(const std::string& script);
 
-// Applies the migrations not yet recorded, in order, under a named lock (concurrent runs wait).
+// Applies the migrations not yet recorded, in order, under a lock row in schema_migration_lock that
+// holds across the nodes of a Galera cluster (concurrent runs wait up to 120 s; a dead holder's
+// lock expires after 10 minutes).
 // A failing migration throws Error naming its file and is not recorded; an applied migration
 // whose file changed since is an error too. Returns the names of the migrations applied now.
 std::vector<std::string> migrate(Connection& connection, const std::string& dir);
