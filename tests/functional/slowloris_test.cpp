@@ -84,6 +84,27 @@ struct SlowClient {
   ResponseReader answer;
 };
 
+// The slow clients, closed when the test ends however it ends.
+struct SlowClients {
+  std::vector<SlowClient> all;
+
+  SlowClients() = default;
+  SlowClients(const SlowClients&) = delete;
+  SlowClients& operator=(const SlowClients&) = delete;
+  SlowClients(SlowClients&&) = delete;
+  SlowClients& operator=(SlowClients&&) = delete;
+  ~SlowClients() { close_all(); }
+
+  void close_all() {
+    for (auto& client : all) {
+      if (client.fd >= 0) {
+        ::close(client.fd);
+        client.fd = -1;
+      }
+    }
+  }
+};
+
 // Sends one more byte to every client that is still connected (10 bytes/s at a 100 ms pace).
 void trickle(std::vector<SlowClient>& clients) {
   for (auto& client : clients) {
@@ -140,8 +161,9 @@ BOOST_AUTO_TEST_CASE(two_hundred_slow_connections_leave_health_fast) {
   const int worker_uploads = config.api.workers * config.api.max_uploads;
   constexpr int kAddresses = 50;
   constexpr std::size_t kUploadLength = std::size_t{10} * 1024 * 1024;
-  std::vector<SlowClient> clients;
-  clients.reserve(4 * kAddresses);
+  SlowClients slow;
+  std::vector<SlowClient>& clients = slow.all;
+  clients.reserve(std::size_t{4} * kAddresses);
   for (int a = 0; a < kAddresses; ++a) {
     const std::string source = "127.0.0." + std::to_string(10 + a);
     const std::vector<std::pair<Kind, std::string>> heads = {
@@ -199,13 +221,12 @@ BOOST_AUTO_TEST_CASE(two_hundred_slow_connections_leave_health_fast) {
   }
   // At most api.workers x api.max_uploads are received at once; every other one was refused.
   BOOST_TEST(signed_in_answered >= signed_in_refusable);
-  for (const auto& client : clients) {
-    ::close(client.fd);
-  }
+  slow.close_all();
   // Once they are gone the stack is as before: health is fast, an upload is received again (and
   // refused for what it is, not for the uploads that were in progress).
   std::this_thread::sleep_for(500ms);
   std::vector<double> after;
+  after.reserve(10);
   for (int i = 0; i < 10; ++i) {
     after.push_back(probe_health());
   }
@@ -247,6 +268,7 @@ BOOST_AUTO_TEST_CASE(one_address_has_four_uploads_in_progress) {
   const Uploader uploader = make_uploader();
   std::vector<int> fds;
   std::vector<RawResponse> answers;
+  answers.reserve(6);
   for (int i = 0; i < 6; ++i) {
     const int fd = connect_to_stack("127.0.0.220");
     BOOST_REQUIRE(send_all(fd, upload_head(uploader.build, uploader.token, std::size_t{10} * 1024 * 1024) + "--B"));
@@ -275,14 +297,15 @@ BOOST_AUTO_TEST_CASE(answers_before_the_body_keep_fastcgi_connections_usable) {
   constexpr int kClients = 3;
   constexpr int kRounds = 100;
   std::vector<std::thread> threads;
+  threads.reserve(kClients);
   std::vector<std::vector<std::string>> unexpected(kClients);
   for (int c = 0; c < kClients; ++c) {
     threads.emplace_back([&, c] {
       const std::string source = "127.0.0." + std::to_string(230 + c);
       const std::vector<std::pair<std::string, int>> requests = {
-          {small_upload(fwhub::random_uuid(), "", 64 * 1024), 401},
+          {small_upload(fwhub::random_uuid(), "", std::size_t{64} * 1024), 401},
           {"GET /api/v1/health HTTP/1.1\r\nHost: x\r\n\r\n", 200},
-          {small_upload(fwhub::random_uuid(), uploader.token, 1024 * 1024), 404},
+          {small_upload(fwhub::random_uuid(), uploader.token, std::size_t{1024} * 1024), 404},
           {"GET " + kUpgrader + "build/" + uploader.build + "/image/ HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " +
                uploader.token + "\r\n\r\n",
            200}};
