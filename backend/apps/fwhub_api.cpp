@@ -6,6 +6,7 @@
 
 #include "fwhub/api/fcgi_server.hpp"
 #include "fwhub/api/routes.hpp"
+#include "fwhub/api/upload_slots.hpp"
 #include "fwhub/common/cli.hpp"
 #include "fwhub/common/log.hpp"
 #include "fwhub/db/account_repository.hpp"
@@ -27,7 +28,8 @@ class ApiThread final : public fwhub::api::ThreadServices {
  public:
   ApiThread(const fwhub::Config& config, fwhub::service::HealthCache& health_cache,
             fwhub::domain::build::StatsBuffer& stats, fwhub::service::DoneBuildCache& done_builds,
-            const fwhub::SecretBox* secrets, const fwhub::api::RequestMetrics& request_metrics)
+            const fwhub::SecretBox* secrets, const fwhub::api::RequestMetrics& request_metrics,
+            fwhub::api::UploadSlots& upload_slots)
       : config_(config),
         connection_(config.database),
         health_(connection_, health_cache),
@@ -45,6 +47,7 @@ class ApiThread final : public fwhub::api::ThreadServices {
         batches_(fleet_, batch_store_, config.upgrade) {
     context_.request_metrics = &request_metrics;
     context_.figures = &figures_;
+    context_.upload_slots = &upload_slots;
   }
   fwhub::api::Context& context() override { return context_; }
 
@@ -115,14 +118,17 @@ int main(int argc, char** argv) {
     fwhub::domain::build::StatsBuffer stats(clock, std::chrono::seconds(1));
     // Finished builds by request, for repeated POSTs (a few MB per worker at most).
     fwhub::service::DoneBuildCache done_builds(clock, 1000);
+    // Firmware uploads in progress, counted per worker process.
+    fwhub::api::UploadSlots upload_slots(config.api.max_uploads);
     std::once_flag flusher_started;  // per worker: the factory first runs after the fork
     const fwhub::SecretBox* secret_box = secrets ? &*secrets : nullptr;
     return fwhub::api::run_fcgi_pool(
         options, router,
-        [&config, &health_cache, &stats, &done_builds, &flusher_started, secret_box, &request_metrics] {
+        [&config, &health_cache, &stats, &done_builds, &flusher_started, secret_box, &request_metrics, &upload_slots] {
           std::call_once(flusher_started,
                          [&config, &stats] { std::thread(flush_statistics, config, std::ref(stats)).detach(); });
-          return std::make_unique<ApiThread>(config, health_cache, stats, done_builds, secret_box, request_metrics);
+          return std::make_unique<ApiThread>(config, health_cache, stats, done_builds, secret_box, request_metrics,
+                                             upload_slots);
         });
   } catch (const std::exception& error) {
     spdlog::critical("fwhub-api: {}", error.what());

@@ -244,6 +244,7 @@ render_nginx() {
 worker_processes 2;
 pid $STATE/run/nginx.pid;
 error_log $STATE/log/nginx-error.log warn;
+# Room for the security tier: 200 slow clients, each upload also holding a FastCGI connection.
 events { worker_connections 4096; }
 http {
     include /etc/nginx/mime.types;

@@ -66,6 +66,12 @@ if curl -sk -o /dev/null --tlsv1.1 --tls-max 1.1 "https://127.0.0.1:$tls_port/" 
   echo "TLS 1.1 was accepted"
   exit 1
 fi
+# Plain http to the TLS port (nginx's 497) is a JSON 400 like every error nginx answers.
+plain=$(curl -s -D - "http://127.0.0.1:$tls_port/api/v1/health")
+for text in "HTTP/1.1 400" "Content-Type: application/json" '"status":400' "x-frame-options: DENY" \
+  "strict-transport-security: max-age=63072000"; do
+  grep -qiF "$text" <<<"$plain" || { echo "plain http to the TLS port: no '$text' in:"; echo "$plain"; exit 1; }
+done
 redirect=$(curl -s -D - -o /dev/null "http://127.0.0.1:$http_port/api/v1/health")
 grep -qiF "location: https://127.0.0.1/api/v1/health" <<<"$redirect" ||
   { echo "port 80 does not redirect:"; echo "$redirect"; exit 1; }

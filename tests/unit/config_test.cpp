@@ -34,6 +34,7 @@ BOOST_AUTO_TEST_CASE(empty_file_gives_documented_defaults) {
   BOOST_TEST(config.api.threads == 16);
   BOOST_TEST(config.api.health_check_interval_ms == 250);
   BOOST_TEST(config.api.max_body_bytes == 1024 * 1024);
+  BOOST_TEST(config.api.max_uploads == 4);
   BOOST_TEST(config.scheduler.lease_seconds == 30);
   BOOST_TEST(config.scheduler.claim_spread == 16);
   BOOST_TEST(config.database.hosts.empty());
@@ -83,6 +84,13 @@ BOOST_AUTO_TEST_CASE(several_database_hosts_are_tried_in_their_order) {
              "test.toml: key 'database.hosts': expected array of strings, found string");
   BOOST_TEST(error_of("[scheduler]\nclaim_spread = 0\n") ==
              "test.toml: key 'scheduler.claim_spread': 0 is outside 1..1000");
+}
+
+BOOST_AUTO_TEST_CASE(uploads_must_leave_threads_for_other_requests) {
+  BOOST_TEST(error_of("[api]\nthreads = 4\n") ==
+             "test.toml: key 'api.max_uploads' (4) must be below api.threads (4): uploads would leave no thread for "
+             "other requests");
+  BOOST_TEST(error_of("[api]\nthreads = 4\nmax_uploads = 3\n").empty());
 }
 
 BOOST_AUTO_TEST_CASE(unknown_key_is_named) {

@@ -16,6 +16,7 @@
 namespace fwhub::api {
 
 class RequestMetrics;
+class UploadSlots;
 
 // The fleet management services of a thread.
 struct FleetServices {
@@ -37,6 +38,7 @@ struct Context {
   FleetServices* fleet = nullptr;                   // null where a test composes only the public API
   const RequestMetrics* request_metrics = nullptr;  // the pool's shared counters (null: none)
   service::OperationalFigures* figures = nullptr;   // database figures for /api/v1/metrics (null: none)
+  UploadSlots* upload_slots = nullptr;              // the worker's uploads in progress (null: not limited)
 
   // Throws Error kUnavailable when fleet management is not composed in.
   FleetServices& fleet_services() const;

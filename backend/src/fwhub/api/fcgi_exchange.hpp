@@ -21,9 +21,10 @@ struct ExchangeOutcome {
   std::optional<std::size_t> route;  // nullopt: no route handled the request
 };
 
-// Reads the request (the body up to max_body_bytes; a larger one is drained and answered 413;
-// a multipart/form-data body is not read but handed to the handler as Request::stream),
-// dispatches it and writes the response. Never throws.
+// Reads the request (the body up to max_body_bytes; a larger one is answered 413; a
+// multipart/form-data body is not read but handed to the handler as Request::stream), dispatches
+// it and writes the response. What the handler left of the body is drained, for 100 ms at most
+// when it was not read to its end (then the connection is closed, not kept). Never throws.
 ExchangeOutcome serve_exchange(FCGX_Request& fcgi, const Dispatcher& dispatcher, Context& context,
                                const BodyLimits& limits);
 

@@ -315,6 +315,7 @@ Config parse_config(const std::string& text, const std::string& origin) {
              .integer("max_body_bytes", c.max_body_bytes, 1, std::int64_t{1} << 40)
              .integer("drain_seconds", c.drain_seconds, 0, 3600)
              .integer("health_check_interval_ms", c.health_check_interval_ms, 0, 60'000)
+             .integer("max_uploads", c.max_uploads, 1, 256)
              .read();
        }},
       {"scheduler",
@@ -450,6 +451,10 @@ Config parse_config(const std::string& text, const std::string& origin) {
   static const std::regex kHexKey("^([0-9a-fA-F]{64})?$");
   if (!std::regex_match(config.fleet.secret_key, kHexKey)) {
     fail(origin, "key 'fleet.secret_key': expected 64 hexadecimal digits (32 bytes)");
+  }
+  if (config.api.max_uploads >= config.api.threads) {
+    fail(origin, "key 'api.max_uploads' (" + std::to_string(config.api.max_uploads) + ") must be below api.threads (" +
+                     std::to_string(config.api.threads) + "): uploads would leave no thread for other requests");
   }
   static const std::regex kMode("^0?[0-7]{3}$");
   if (!std::regex_match(config.api.socket_mode, kMode)) {

@@ -39,6 +39,7 @@ struct ApiConfig {
   std::int64_t max_body_bytes = std::int64_t{1024} * 1024;  // larger bodies get 413
   int drain_seconds = 20;                                   // SIGTERM: time given to in-flight requests
   int health_check_interval_ms = 250;                       // a database probe result is reused this long
+  int max_uploads = 4;  // firmware uploads one worker receives at once (more: 503); below threads
 };
 
 struct SchedulerConfig {

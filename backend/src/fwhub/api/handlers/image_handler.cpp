@@ -3,9 +3,21 @@
 
 #include "fwhub/api/fleet_request.hpp"
 #include "fwhub/api/image_upload.hpp"
+#include "fwhub/api/upload_slots.hpp"
 
 namespace fwhub::api {
 using domain::fleet::Table;
+
+namespace {
+
+// When the worker receives api.max_uploads already: answered before a byte of the body is read.
+Response uploads_busy() {
+  Response response = problem_response(503, "too many firmware uploads in progress; retry later");
+  response.header("Retry-After", "10");
+  return response;
+}
+
+}  // namespace
 
 Response handle_image_list(const Request& request, Context& context) {
   const auto who = authenticate(request, context);
@@ -18,9 +30,16 @@ Response handle_image_upload(const Request& request, Context& context) {
   const auto who = authenticate(request, context);
   auto& fleet = context.fleet_services();
   const std::string& build_id = request.param("build");
-  fleet.fleet.changeable(who, Table::kBuild, build_id);  // before receiving a byte
+  // All of this on the headers, before a byte of the body is read: the refused are answered at
+  // once, and only an upload that may be stored occupies this thread while it arrives.
+  fleet.fleet.changeable(who, Table::kBuild, build_id);
   if (!request.stream) {
     throw Error(Code::kInvalidArgument, "upload the image as multipart/form-data with a \"file\" part");
+  }
+  const auto slot =
+      context.upload_slots == nullptr ? std::optional<UploadSlots::Slot>() : context.upload_slots->try_take();
+  if (context.upload_slots != nullptr && !slot) {
+    return uploads_busy();
   }
   const std::string incoming = fleet.files.incoming_path();
   domain::fleet::UploadedImage upload;
