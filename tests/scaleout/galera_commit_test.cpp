@@ -59,11 +59,14 @@ struct Cluster {
     return config;
   }
 
-  // One statement in autocommit on node `index`.
-  void execute_on(std::size_t index, const std::string& sql) {
+  // One statement in autocommit on node `index`, after the node applied every write the cluster
+  // ordered before it (wsrep_sync_wait: otherwise the row written on node 1 may not be there yet);
+  // the rows it changed.
+  int execute_on(std::size_t index, const std::string& sql) {
     db::Connection connection(on_node(index));
     std::unique_ptr<sql::Statement> statement(connection.get().createStatement());
-    statement->execute(sql);
+    statement->execute("SET SESSION wsrep_sync_wait = 15");
+    return statement->executeUpdate(sql);
   }
 
   // The first column of the first row on node `index`, after the node applied every write
@@ -99,16 +102,19 @@ BOOST_FIXTURE_TEST_CASE(a_commit_that_loses_certification_to_another_node_is_una
   domain::NewJob job;
   job.kind = "a";
   const auto id = std::to_string(queue.enqueue(job).value());
+  int changed_on_node2 = 0;
   BOOST_CHECK_EXCEPTION(
       db::with_connection(first,
                           [&](db::Connection& c) {
                             db::Transaction transaction(c);
                             c.prepare("UPDATE jobs SET payload = '{\"node\":1}' WHERE id = " + id)->executeUpdate();
                             // Node 2 changes the same row and commits first.
-                            execute_on(1, "UPDATE jobs SET payload = '{\"node\":2}' WHERE id = " + id);
+                            changed_on_node2 =
+                                execute_on(1, "UPDATE jobs SET payload = '{\"node\":2}' WHERE id = " + id);
                             transaction.commit();
                           }),
       Error, unavailable);
+  BOOST_TEST(changed_on_node2 == 1);
   BOOST_TEST(scalar_on(0, "SELECT payload FROM jobs WHERE id = " + id) == "{\"node\":2}");
   BOOST_TEST(scalar_on(2, "SELECT payload FROM jobs WHERE id = " + id) == "{\"node\":2}");
   // The connection goes on: the next transaction on node 1 commits.
@@ -138,14 +144,17 @@ BOOST_FIXTURE_TEST_CASE(a_claim_whose_commit_loses_to_another_node_is_not_a_clai
   db::Connection connection(through_proxy);
   SystemRandom random;
   db::JobRepository jobs(connection, db::ClaimOptions{}, random);
+  int taken_on_node2 = 0;
   proxy.arm_before([&] {
-    execute_on(1,
-               "UPDATE jobs SET state = 'running', lease_owner = 'node2', lease_expires = NOW(3) + INTERVAL 30 SECOND,"
-               " attempts = attempts + 1 WHERE id = " +
-                   std::to_string(id));
+    taken_on_node2 = execute_on(
+        1,
+        "UPDATE jobs SET state = 'running', lease_owner = 'node2', lease_expires = NOW(3) + INTERVAL 30 SECOND,"
+        " attempts = attempts + 1 WHERE id = " +
+            std::to_string(id));
   });
   const auto claimed = jobs.claim("node1", 30s, {"a"});
   BOOST_TEST(proxy.holds() == 1);
+  BOOST_TEST(taken_on_node2 == 1);
   BOOST_TEST(!claimed.has_value(), "node 1 was handed job " << (claimed ? claimed->id : 0) << " it does not hold");
   BOOST_TEST(jobs.claim_conflicts() == 1U);  // the lost COMMIT was seen and the claim tried again
   const std::string where = " FROM jobs WHERE id = " + std::to_string(id);
