@@ -69,6 +69,7 @@ class Stack:
             self.nodes[key] = value
         self.incarnation = collections.Counter()
         self.logs = {}  # name -> log files of its incarnations
+        self.processes = {}  # name -> the running incarnation (our child: reaped by us)
 
     def node(self, n):
         return "%s:%s" % (self.nodes["NODE%d_ADDRESS" % n], self.nodes["NODE%d_PORT" % n])
@@ -130,6 +131,7 @@ class Stack:
             process = subprocess.Popen([str(self.build / "bin" / program), "--config",
                                         str(self.state / (name + ".toml"))], stdin=subprocess.DEVNULL,
                                        stdout=out, stderr=out, env=env, start_new_session=True)
+        self.processes[name] = process
         (self.state / "run" / (name + ".pid")).write_text(str(process.pid))
 
     def pid(self, name):
@@ -139,16 +141,21 @@ class Stack:
             return 0
 
     def kill(self, name):
-        pid = self.pid(name)
-        if pid and alive(pid):
-            os.kill(pid, signal.SIGKILL)
-            while alive(pid):
-                time.sleep(0.05)
+        self.processes[name].kill()
+        self.processes[name].wait()
 
     def stop(self):
-        subprocess.run(["bash", "-c", '. "%s/scripts/lib/stack.sh"; STATE="%s"; nginx_stop; for n in %s; do '
-                        'stop_pid "$STATE/run/$n.pid" 40; done' % (ROOT, self.state, " ".join(
-                            list(SCHEDULERS) + list(APIS)))], capture_output=True)
+        """nginx, then every daemon with SIGTERM (all at once), SIGKILL after 40 s."""
+        subprocess.run(["bash", "-c", '. "%s/scripts/lib/stack.sh"; STATE="%s"; nginx_stop' % (ROOT, self.state)],
+                       capture_output=True)
+        for process in self.processes.values():
+            process.terminate()
+        for process in self.processes.values():
+            try:
+                process.wait(timeout=40)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()
 
     def galera_cmd(self, *args):
         return subprocess.run([str(GALERA), args[0], str(self.galera)] + [str(a) for a in args[1:]],
