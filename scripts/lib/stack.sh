@@ -10,7 +10,7 @@ RUN_PACKAGES=(build-essential cmake pkg-config ca-certificates curl python3 xz-u
   libfcgi-dev libcpp-httplib-dev libmysqlcppconn-dev libssh-dev rapidjson-dev libspdlog-dev libfmt-dev
   libboost-test-dev libtomlplusplus-dev libssl-dev libsodium-dev mariadb-server mariadb-client nginx signify-openbsd bubblewrap
   dropbear-bin busybox-static)
-TEST_PACKAGES=(wrk systemd clang-format clang-tidy nodejs chromium openssh-client sshpass)
+TEST_PACKAGES=(wrk systemd galera-4 rsync clang-format clang-tidy nodejs chromium openssh-client sshpass)
 # scripts/fuzz: clang with libFuzzer and the sanitizer runtimes, and the libraries of the pure layers.
 FUZZ_PACKAGES=(clang libclang-rt-dev cmake make pkg-config libspdlog-dev libfmt-dev libssl-dev rapidjson-dev
   libtomlplusplus-dev libsodium-dev)

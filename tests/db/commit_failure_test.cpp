@@ -7,7 +7,7 @@
 #include <thread>
 
 #include "fwhub/db/job_repository.hpp"
-#include "support/commit_cutting_proxy.hpp"
+#include "support/commit_proxy.hpp"
 #include "support/test_database.hpp"
 
 using namespace fwhub;
@@ -74,12 +74,13 @@ BOOST_FIXTURE_TEST_CASE(a_claim_whose_commit_is_lost_returns_no_job, Fixture) {
   job.kind = "a";
   const auto id = queue.enqueue(job).value();
 
-  testing::CommitCuttingProxy proxy(database.config().host, database.config().port);
+  testing::CommitProxy proxy(database.config().host, database.config().port);
   DatabaseConfig through_proxy = database.config();
+  through_proxy.host = "127.0.0.1";  // the proxy listens there
   through_proxy.port = proxy.port();
   db::Connection connection(through_proxy);
   db::JobRepository jobs(connection);
-  proxy.arm();
+  proxy.arm_cut();
   BOOST_CHECK_EXCEPTION(jobs.claim("s1", 30s, {"a"}), Error, unavailable);
   BOOST_TEST(proxy.cuts() == 1);
   // The claim was rolled back: the job is still queued, unclaimed, and the next claim gets it.

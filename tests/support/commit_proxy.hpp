@@ -1,5 +1,7 @@
-// A TCP proxy in front of the test database that, once armed, cuts the connection the moment the
-// client sends COMMIT: the server never sees it and rolls back, the client loses the link at COMMIT.
+// A TCP proxy in front of a test database that acts on the next COMMIT a client sends, once armed:
+// arm_cut() cuts the connection (the server never sees COMMIT and rolls back, the client loses the
+// link at COMMIT); arm_before(hook) runs the hook first (e.g. another Galera node's write of the same
+// row, committed) and then forwards COMMIT, which the server then judges.
 #pragma once
 
 #include <arpa/inet.h>
@@ -12,15 +14,16 @@
 #include <array>
 #include <atomic>
 #include <cctype>
+#include <functional>
 #include <stdexcept>
 #include <string>
 #include <thread>
 
 namespace fwhub::testing {
 
-class CommitCuttingProxy {
+class CommitProxy {
  public:
-  CommitCuttingProxy(const std::string& host, int port) {
+  CommitProxy(const std::string& host, int port) {
     listener_ = ::socket(AF_INET, SOCK_STREAM, 0);
     sockaddr_in address{};
     address.sin_family = AF_INET;
@@ -37,19 +40,29 @@ class CommitCuttingProxy {
     ::inet_pton(AF_INET, host.c_str(), &upstream_.sin_addr);
     thread_ = std::thread([this] { serve(); });
   }
-  ~CommitCuttingProxy() {
+  ~CommitProxy() {
     stopping_ = true;
     ::shutdown(listener_, SHUT_RDWR);
     thread_.join();
     ::close(listener_);
   }
-  CommitCuttingProxy(const CommitCuttingProxy&) = delete;
-  CommitCuttingProxy& operator=(const CommitCuttingProxy&) = delete;
+  CommitProxy(const CommitProxy&) = delete;
+  CommitProxy& operator=(const CommitProxy&) = delete;
 
   [[nodiscard]] int port() const { return port_; }
   // From now on the next COMMIT a client sends cuts its connection (once).
-  void arm() { armed_ = true; }
+  void arm_cut() {
+    hook_ = nullptr;
+    armed_ = true;
+  }
+  // From now on the next COMMIT a client sends waits for `hook` to return, then goes on (once).
+  void arm_before(std::function<void()> hook) {
+    hook_ = std::move(hook);
+    armed_ = true;
+  }
+  // COMMITs cut, and COMMITs held for a hook.
   [[nodiscard]] int cuts() const { return cuts_.load(); }
+  [[nodiscard]] int holds() const { return holds_.load(); }
 
  private:
   // One client at a time (a test's connection), bytes relayed until either side closes.
@@ -98,8 +111,12 @@ class CommitCuttingProxy {
           const std::string payload = pending.substr(4, length);
           if (armed_ && is_commit(payload)) {
             armed_ = false;
-            ++cuts_;
-            return;  // both sockets close: the server never receives the COMMIT
+            if (!hook_) {
+              ++cuts_;
+              return;  // both sockets close: the server never receives the COMMIT
+            }
+            hook_();
+            ++holds_;
           }
           if (!send_all(server, pending.substr(0, 4 + length))) {
             return;
@@ -139,6 +156,8 @@ class CommitCuttingProxy {
   std::atomic<bool> stopping_{false};
   std::atomic<bool> armed_{false};
   std::atomic<int> cuts_{0};
+  std::atomic<int> holds_{0};
+  std::function<void()> hook_;  // set before armed_, read by the relay thread after it
   std::thread thread_;
 };
 
