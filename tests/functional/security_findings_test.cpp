@@ -317,8 +317,8 @@ BOOST_AUTO_TEST_CASE(shared_batches_are_404_to_non_superusers_on_every_route) {
 }
 
 // Issue 16, finding 8: image names with % ? NUL or CR/LF (raw or written %00, %0d%0a) were stored
-// but could never be downloaded. They are refused at upload naming the allowed characters; the
-// names still allowed download.
+// but could never be downloaded (404); a name that was not UTF-8 was a 500. They are refused at upload naming the
+// allowed characters; the names still allowed download.
 BOOST_AUTO_TEST_CASE(image_names_that_cannot_be_downloaded_are_refused) {
   const World world;
   Api admin(world.admin);
@@ -330,11 +330,12 @@ BOOST_AUTO_TEST_CASE(image_names_that_cannot_be_downloaded_are_refused) {
     return admin.create(kUp + "build/",
                         R"({"category":")" + category + R"(","version":")" + std::to_string(++version) + "\"}");
   };
-  const std::string build = new_build();
-  for (const std::string& name :
-       {std::string("a%00b.img.gz"), std::string("a%0d%0ab.img.gz"), std::string("100%.img.gz"),
-        std::string("a?b.img.gz"), std::string("a#b.img.gz"), std::string("a\0b.img.gz", 10),
-        std::string("a\r\nb.img.gz"), std::string("caf\xc3.img.gz")}) {
+  std::string builds;
+  for (const std::string& name : {std::string("a%00b.img.gz"), std::string("a%0d%0ab.img.gz"),
+                                  std::string("100%.img.gz"), std::string("a?b.img.gz"), std::string("a\0b.img.gz", 10),
+                                  std::string("a\r\nb.img.gz"), std::string("caf\xc3.img.gz")}) {
+    const std::string build = new_build();  // one each: a type is unique per build
+    builds += (builds.empty() ? "'" : ",'") + build + "'";
     const auto result = admin.upload(kUp + "build/" + build + "/image/", name, content, type);
     BOOST_REQUIRE_MESSAGE(result, name << ": no answer");
     BOOST_TEST(json_4xx(result, name) == 400);
@@ -342,13 +343,13 @@ BOOST_AUTO_TEST_CASE(image_names_that_cannot_be_downloaded_are_refused) {
     if (name.find_first_of(std::string("\r\n\0", 3)) == std::string::npos) {
       const auto body = json(result->body);
       BOOST_TEST((body.HasMember("errors") && body["errors"].HasMember("file")), result->body);
-      BOOST_TEST(result->body.find("except / \\\\ % ? #") != std::string::npos, result->body);
+      BOOST_TEST(result->body.find("except / \\\\ % ?;") != std::string::npos, result->body);
     }
   }
-  BOOST_TEST(column("SELECT COUNT(*) FROM fw_images WHERE build_id = '" + build + "'").at(0) == "0");
+  BOOST_TEST(column("SELECT COUNT(*) FROM fw_images WHERE build_id IN (" + builds + ")").at(0) == "0");
 
   for (const std::string name : {"sim image (1) it's $(id).img.gz", "r\xc3\xa9seau \xf0\x9f\x98\x80 v1.2+x~y.img.gz",
-                                 "a=b,c;d@e!f&g[h]{i}'j.img.gz"}) {
+                                 "a=b,c;d@e!f&g[h]{i}'j#k.img.gz"}) {
     const std::string target = new_build();
     const auto uploaded = admin.upload(kUp + "build/" + target + "/image/", name, content, type);
     BOOST_REQUIRE(uploaded);

@@ -150,13 +150,13 @@ BOOST_AUTO_TEST_CASE(file_names_cannot_leave_the_folder) {
 // UTF-8 reached MariaDB.
 BOOST_AUTO_TEST_CASE(file_names_must_be_downloadable) {
   const std::vector<std::string> refused = {
-      "a%00b.bin",  "a%0d%0ab.bin", "100%.bin",    "a?b.bin",      "a#b.bin",         std::string("a\0b.bin", 7),
+      "a%00b.bin",  "a%0d%0ab.bin", "100%.bin",    "a?b.bin",      std::string("a\0b.bin", 7),
       "a\r\nb.bin", "a\x7f.bin",    "caf\xc3.bin", "\xc0\xaf.bin", "\xed\xa0\x80.bin"};
   for (const auto& name : refused) {
     BOOST_TEST(!fwhub::service::safe_file_name(name), name);
   }
   for (const std::string name : {"sim image (1) it's $(id).bin", "openwrt-23.05.4_x+y~z[1]{2}=@!&,;.bin",
-                                 "r\xc3\xa9seau \xf0\x9f\x98\x80.img.gz", "a\"b.bin"}) {
+                                 "r\xc3\xa9seau \xf0\x9f\x98\x80.img.gz", "a\"b.bin", "a#b.bin"}) {
     BOOST_TEST(fwhub::service::safe_file_name(name), name);
   }
   auto table = boards();

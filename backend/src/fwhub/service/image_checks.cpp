@@ -73,11 +73,10 @@ bool safe_file_name(const std::string& name) {
   if (name.empty() || name.size() > 255 || name.front() == '.' || !valid_utf8(name)) {
     return false;
   }
-  // '%' and '?' would be decoded and cut by nginx in the download's X-Accel-Redirect, '#' ends a
-  // URL's path: such a file could be stored but never downloaded.
+  // nginx decodes '%' and cuts at '?' in the download's X-Accel-Redirect: such a file could be
+  // stored but never downloaded (404).
   return std::none_of(name.begin(), name.end(), [](char c) {
-    return c == '/' || c == '\\' || c == '%' || c == '?' || c == '#' || static_cast<unsigned char>(c) < 0x20 ||
-           c == 0x7f;
+    return c == '/' || c == '\\' || c == '%' || c == '?' || static_cast<unsigned char>(c) < 0x20 || c == 0x7f;
   });
 }
 
