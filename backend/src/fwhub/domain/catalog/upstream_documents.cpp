@@ -20,7 +20,7 @@ namespace {
 rapidjson::Document parse_json(std::string_view json, const std::string& document) {
   rapidjson::Document parsed;
   if (const std::string reason = fwhub::parse_json(parsed, json); !reason.empty()) {
-    malformed(document, reason);
+    malformed(document, "not valid JSON (" + reason + ")");
   }
   if (!parsed.IsObject()) {
     malformed(document, "expected a JSON object");
