@@ -88,7 +88,7 @@ struct World {
     const std::string organization = shared ? R"(,"organization":null)" : "";
     const std::string category =
         api.create(kUp + "category/", R"({"name":"C)" + fwhub::random_hex(4) + "\"" + organization + "}");
-    const std::string build = api.create(kUp + "build/", R"({"category":")" + category + R"(","version":"1"})");
+    std::string build = api.create(kUp + "build/", R"({"category":")" + category + R"(","version":"1"})");
     const auto [status, output] = Stack().sql(
         "INSERT INTO fw_images (id, build_id, organization_id, type, file_name, size, sha256, boards, metadata) "
         "SELECT '" +

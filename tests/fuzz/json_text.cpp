@@ -1,9 +1,10 @@
 // Fuzzes the one JSON reader (parse_json): any text is either refused with a reason or read into
 // a document no deeper than kMaxJsonDepth, whose depth is the one the pre-scan counted, and which,
-// written out and read again, writes out the same text.
+// written out and read again, holds the same values.
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
 
+#include <cmath>
 #include <string>
 #include <utility>
 #include <vector>
@@ -36,6 +37,47 @@ std::size_t document_depth(const rapidjson::Value& root) {
   return deepest;
 }
 
+// The same values in the same order; numbers that are not integers may differ in the last bit
+// (RapidJSON's default number parsing is not correctly rounded; its full-precision path calls
+// clz(0) on "0E222", undefined behaviour, so fwhub does not use it).
+bool same_shape(const rapidjson::Value& a, const rapidjson::Value& b) {
+  std::vector<std::pair<const rapidjson::Value*, const rapidjson::Value*>> pending = {{&a, &b}};
+  while (!pending.empty()) {
+    const auto [x, y] = pending.back();
+    pending.pop_back();
+    if (x->GetType() != y->GetType()) {
+      return false;
+    }
+    if (x->IsString() && *x != *y) {
+      return false;
+    }
+    if (x->IsNumber() && (x->IsInt64() != y->IsInt64() || (x->IsInt64() && x->GetInt64() != y->GetInt64()) ||
+                          std::fabs(x->GetDouble() - y->GetDouble()) > 1e-12 * std::fabs(x->GetDouble()))) {
+      return false;
+    }
+    if (x->IsArray()) {
+      if (x->Size() != y->Size()) {
+        return false;
+      }
+      for (rapidjson::SizeType i = 0; i < x->Size(); ++i) {
+        pending.emplace_back(&(*x)[i], &(*y)[i]);
+      }
+    }
+    if (x->IsObject()) {
+      if (x->MemberCount() != y->MemberCount()) {
+        return false;
+      }
+      for (auto i = x->MemberBegin(), j = y->MemberBegin(); i != x->MemberEnd(); ++i, ++j) {
+        if (i->name != j->name) {
+          return false;
+        }
+        pending.emplace_back(&i->value, &j->value);
+      }
+    }
+  }
+  return true;
+}
+
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
@@ -60,9 +102,6 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   }
   rapidjson::Document again;
   FUZZ_CHECK(fwhub::parse_json(again, written).empty());
-  rapidjson::StringBuffer buffer_again;
-  rapidjson::Writer<rapidjson::StringBuffer> writer_again(buffer_again);
-  FUZZ_CHECK(again.Accept(writer_again));
-  FUZZ_CHECK(std::string_view(buffer_again.GetString(), buffer_again.GetSize()) == written);
+  FUZZ_CHECK(same_shape(document, again));
   return 0;
 }

@@ -65,6 +65,17 @@ BOOST_AUTO_TEST_CASE(syntax_and_utf8_errors_name_the_offset) {
   BOOST_TEST(document["a"].GetStringLength() == 12U);  // bytes
 }
 
+// Found by fuzzing (fuzz_json_text): RapidJSON read "55\0…[[[" as 55, ignoring everything after
+// the NUL byte, so the document was not the text (and shallower than the scan counted).
+BOOST_AUTO_TEST_CASE(a_nul_byte_is_refused_not_taken_for_the_end) {
+  rapidjson::Document document;
+  BOOST_TEST(parse_json(document, std::string("55\0[[", 5)) == "invalid JSON at offset 2: a NUL byte");
+  BOOST_TEST(document.IsNull());
+  BOOST_TEST(parse_json(document, std::string("{\"a\":\"x\0y\"}", 11)) == "invalid JSON at offset 7: a NUL byte");
+  BOOST_TEST(parse_json(document, R"(["\u0000"])").empty());  // the escape is a string's character
+  BOOST_TEST(document[0].GetStringLength() == 1U);
+}
+
 BOOST_AUTO_TEST_CASE(text_need_not_end_with_nul) {
   const std::string text = "[1,2]xyz";
   rapidjson::Document document;

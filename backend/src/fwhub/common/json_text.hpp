@@ -20,7 +20,8 @@ std::size_t json_depth(std::string_view text, std::size_t stop_after = kMaxJsonD
 
 // Parses `text` into `document` with RapidJSON's iterative parser, validating UTF-8. Returns ""
 // when the document holds the text, otherwise the reason in words: "JSON nested more than 64
-// levels deep" (RapidJSON is then not called) or "invalid JSON at offset N: <RapidJSON's message>".
+// levels deep" (RapidJSON is then not called) or "invalid JSON at offset N: <RapidJSON's message>"
+// (also for a NUL byte, which RapidJSON would take for the end of the text).
 [[nodiscard]] std::string parse_json(rapidjson::Document& document, std::string_view text);
 
 }  // namespace fwhub
