@@ -84,7 +84,12 @@ BOOST_AUTO_TEST_CASE(bodies_that_are_not_json_objects) {
   BOOST_TEST(first_error("") == "json_invalid /body");
   BOOST_TEST(first_error("{") == "json_invalid /body");
   BOOST_TEST(first_error("[1,2]") == "model_attributes_type /body");
-  BOOST_TEST(first_error(std::string(100000, '[') + std::string(100000, ']')) == "model_attributes_type /body");
+  BOOST_TEST(first_error(std::string(64, '[') + std::string(64, ']')) == "model_attributes_type /body");
+  BOOST_TEST(first_error(std::string(100000, '[') + std::string(100000, ']')) == "json_invalid /body");
+  BOOST_TEST(first_error(kMinimal + R"(,"packages":)" + std::string(63, '[') + std::string(63, ']') + "}") ==
+             "string_type /body/packages/0");
+  BOOST_TEST(first_error(kMinimal + R"(,"packages":)" + std::string(64, '[') + std::string(64, ']') + "}") ==
+             "json_invalid /body");
   BOOST_TEST(first_error(std::string(200000, '[')) == "json_invalid /body");
   BOOST_TEST(first_error(kMinimal + ",\"client\":\"\xff\xfe\"}") == "json_invalid /body");
 }

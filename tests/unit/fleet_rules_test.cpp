@@ -188,3 +188,25 @@ BOOST_AUTO_TEST_CASE(users_sharing_no_organization_are_hidden_and_everyone_manag
   peer.user_id = "peer";
   BOOST_TEST((user_access(operator_of_a, peer) == UserAccess::kReadOnly));
 }
+
+// Regression (issue 16): names with % ? NUL or CR/LF (also written %00, %0d%0a) were stored but
+// could never be downloaded (nginx decodes and cuts the X-Accel-Redirect path); bytes that are not
+// UTF-8 reached MariaDB.
+BOOST_AUTO_TEST_CASE(file_names_must_be_downloadable) {
+  const std::vector<std::string> refused = {
+      "a%00b.bin",  "a%0d%0ab.bin", "100%.bin",    "a?b.bin",      std::string("a\0b.bin", 7),
+      "a\r\nb.bin", "a\x7f.bin",    "caf\xc3.bin", "\xc0\xaf.bin", "\xed\xa0\x80.bin"};
+  for (const auto& name : refused) {
+    BOOST_TEST(!fwhub::service::safe_file_name(name), name);
+  }
+  for (const std::string name : {"sim image (1) it's $(id).bin", "openwrt-23.05.4_x+y~z[1]{2}=@!&,;.bin",
+                                 "r\xc3\xa9seau \xf0\x9f\x98\x80.img.gz", "a\"b.bin", "a#b.bin"}) {
+    BOOST_TEST(fwhub::service::safe_file_name(name), name);
+  }
+  auto table = boards();
+  auto upload = fixture_upload();
+  upload.file_name = "a%0d%0ab.bin";
+  BOOST_CHECK_EXCEPTION(fwhub::service::check_image(upload, table), ValidationError, [](const ValidationError& e) {
+    return e.errors().all().at("file").front() == fwhub::service::kFileNameRule;
+  });
+}

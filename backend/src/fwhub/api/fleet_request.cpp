@@ -8,6 +8,7 @@
 
 #include <charconv>
 
+#include "fwhub/common/json_text.hpp"
 #include "fwhub/common/utf8.hpp"
 #include "fwhub/domain/fleet/validation.hpp"
 
@@ -65,8 +66,7 @@ void write_value(JsonWriter& w, FieldType type, const std::optional<std::string>
       return;
     case FieldType::kJson: {
       rapidjson::Document document;
-      document.Parse(value->c_str(), value->size());
-      if (document.HasParseError()) {
+      if (!parse_json(document, *value).empty()) {
         w.Null();
       } else {
         document.Accept(w);
@@ -80,6 +80,15 @@ void write_value(JsonWriter& w, FieldType type, const std::optional<std::string>
     case FieldType::kTime:
       w.String(value->c_str(), static_cast<rapidjson::SizeType>(value->size()));
       return;
+  }
+}
+
+// The body as a JSON object in `document`; 400 with the reason otherwise.
+void parse_body(const Request& request, rapidjson::Document& document) {
+  const std::string reason = parse_json(document, request.body);
+  if (!reason.empty() || !document.IsObject()) {
+    throw Error(Code::kInvalidArgument,
+                std::string("the request body must be a JSON object") + (reason.empty() ? "" : " (" + reason + ")"));
   }
 }
 
@@ -137,12 +146,7 @@ domain::fleet::Principal authenticate(const Request& request, Context& context) 
 
 domain::fleet::Input read_input(const Request& request, bool partial) {
   rapidjson::Document document;
-  // Iterative: deep nesting is safe; validated: MariaDB refuses strings that are not UTF-8.
-  document.Parse<rapidjson::kParseIterativeFlag | rapidjson::kParseValidateEncodingFlag>(request.body.c_str(),
-                                                                                         request.body.size());
-  if (document.HasParseError() || !document.IsObject()) {
-    throw Error(Code::kInvalidArgument, "the request body must be a JSON object");
-  }
+  parse_body(request, document);  // bounded nesting; UTF-8 validated (MariaDB refuses anything else)
   std::map<std::string, InputValue> values;
   for (const auto& member : document.GetObject()) {
     InputValue value;
@@ -175,9 +179,8 @@ domain::fleet::Input read_input(const Request& request, bool partial) {
 
 std::string raw_member(const Request& request, const char* name) {
   rapidjson::Document body;
-  body.Parse<rapidjson::kParseIterativeFlag | rapidjson::kParseValidateEncodingFlag>(request.body.c_str(),
-                                                                                     request.body.size());
-  if (body.HasParseError() || !body.IsObject() || !body.HasMember(name)) {
+  parse_body(request, body);
+  if (!body.HasMember(name)) {
     return "";
   }
   rapidjson::StringBuffer buffer;

@@ -24,11 +24,12 @@ domain::fleet::Principal authenticate(const Request& request, Context& context);
 // The value of a cookie; "" when absent.
 std::string cookie(const Request& request, const std::string& name);
 
-// The body as fields; 400 when it is not a JSON object. partial: PATCH.
+// The body as fields; 400 when it is not a JSON object (or nests deeper than kMaxJsonDepth).
+// partial: PATCH.
 domain::fleet::Input read_input(const Request& request, bool partial);
 
-// The JSON text of one member of the body's object, e.g. "upgrade_options"; "" when absent or
-// when the body is not an object.
+// The JSON text of one member of the body's object, e.g. "upgrade_options"; "" when absent; 400
+// like read_input when the body is not an object.
 std::string raw_member(const Request& request, const char* name);
 
 // page, page_size (default 10, at most 100), ordering, organization and the spec's filters,

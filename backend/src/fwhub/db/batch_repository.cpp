@@ -9,6 +9,7 @@
 #include "fwhub/common/random.hpp"
 #include "fwhub/db/batch_counters.hpp"
 #include "fwhub/db/organization_slots.hpp"
+#include "fwhub/db/random_uuid_sql.hpp"
 #include "fwhub/db/statement.hpp"
 #include "fwhub/domain/upgrade/batch_rules.hpp"
 
@@ -62,15 +63,17 @@ constexpr const char* kInsertBatch =
     "INSERT INTO batch_upgrade_operations (id, organization_id, build_id, status, group_name, location, upgrade_all,"
     " upgrade_options, scheduled_at, persistent, deadline, max_parallel, max_failure_rate, stop_reason)"
     " VALUES (?, ?, ?, IF(? IS NOT NULL AND ? > NOW(3), 'scheduled', 'in-progress'), ?, ?, ?, ?, ?, ?, ?, ?, ?, '')";
-constexpr const char* kInsertOperations =
-    "INSERT INTO upgrade_operations (id, device_id, organization_id, image_id, batch_id, status, upgrade_options,"
-    " log, batch_seq) SELECT UUID(), s.device_id, d.organization_id, s.image_id, ?, 'queued', ?, '', 1 FROM (";
+const std::string kInsertOperations =
+    std::string(
+        "INSERT INTO upgrade_operations (id, device_id, organization_id, image_id, batch_id, status,"
+        " upgrade_options, log, batch_seq) SELECT ") +
+    kRandomUuidSql + ", s.device_id, d.organization_id, s.image_id, ?, 'queued', ?, '', 1 FROM (";
 constexpr const char* kRetarget =
     "UPDATE device_firmware f JOIN upgrade_operations o ON o.device_id = f.device_id AND o.batch_id = ?"
     " SET f.image_id = o.image_id, f.installed = FALSE";
-constexpr const char* kAddFirmware =
-    "INSERT INTO device_firmware (id, device_id, image_id, installed) SELECT UUID(), o.device_id, o.image_id, FALSE"
-    " FROM upgrade_operations o WHERE o.batch_id = ?"
+const std::string kAddFirmware =
+    std::string("INSERT INTO device_firmware (id, device_id, image_id, installed) SELECT ") + kRandomUuidSql +
+    ", o.device_id, o.image_id, FALSE FROM upgrade_operations o WHERE o.batch_id = ?"
     " AND NOT EXISTS (SELECT 1 FROM device_firmware f WHERE f.device_id = o.device_id)";
 constexpr const char* kSetFirstWave = "UPDATE batch_upgrade_operations SET first_wave = ? WHERE id = ?";
 constexpr const char* kInsertDispatcher =

@@ -7,6 +7,7 @@
 #include <array>
 
 #include "fwhub/db/account_repository.hpp"
+#include "fwhub/db/random_uuid_sql.hpp"
 #include "fwhub/domain/fleet/validation.hpp"
 
 namespace fwhub::db {
@@ -105,13 +106,17 @@ constexpr const char* kDevice =
     "SELECT organization_id, model, board_name, deactivated, management_ip, ssh_port FROM devices WHERE id = ?";
 constexpr const char* kImage = "SELECT build_id, organization_id, type, file_name, boards FROM fw_images WHERE id = ?";
 constexpr const char* kHasConnection = "SELECT 1 FROM device_connections WHERE device_id = ? LIMIT 1";
-constexpr const char* kAttachAuto =
-    "INSERT IGNORE INTO device_connections (id, device_id, credentials_id, failure_reason, attached_by_superuser)"
-    " SELECT UUID(), d.id, k.id, '', k.organization_id IS NULL FROM devices d JOIN credentials k"
+const std::string kAttachAuto =
+    std::string("INSERT IGNORE INTO device_connections (id, device_id, credentials_id, failure_reason,"
+                " attached_by_superuser) SELECT ") +
+    kRandomUuidSql +
+    ", d.id, k.id, '', k.organization_id IS NULL FROM devices d JOIN credentials k"
     " ON k.auto_add AND (k.organization_id IS NULL OR k.organization_id = d.organization_id) WHERE d.id = ?";
-constexpr const char* kAttachToDevices =
-    "INSERT IGNORE INTO device_connections (id, device_id, credentials_id, failure_reason, attached_by_superuser)"
-    " SELECT UUID(), d.id, k.id, '', k.organization_id IS NULL FROM credentials k JOIN devices d"
+const std::string kAttachToDevices =
+    std::string("INSERT IGNORE INTO device_connections (id, device_id, credentials_id, failure_reason,"
+                " attached_by_superuser) SELECT ") +
+    kRandomUuidSql +
+    ", d.id, k.id, '', k.organization_id IS NULL FROM credentials k JOIN devices d"
     " ON k.organization_id IS NULL OR k.organization_id = d.organization_id WHERE k.id = ?";
 constexpr const char* kFillBuildOs = "UPDATE fw_builds SET os = ? WHERE id = ? AND os IS NULL";
 constexpr const char* kConnectionOfDevice = "SELECT 1 FROM device_connections WHERE id = ? AND device_id = ?";

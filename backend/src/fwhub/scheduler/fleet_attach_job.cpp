@@ -12,6 +12,7 @@
 #include <filesystem>
 #include <fstream>
 
+#include "fwhub/common/json_text.hpp"
 #include "fwhub/db/account_repository.hpp"
 #include "fwhub/db/build_repository.hpp"
 #include "fwhub/db/catalog_repository.hpp"
@@ -30,8 +31,8 @@ namespace fs = std::filesystem;
 // The sysupgrade image of a build result (the first image when there is none).
 std::optional<std::string> sysupgrade_name(const std::string& result_json) {
   rapidjson::Document result;
-  result.Parse(result_json.c_str(), result_json.size());
-  if (result.HasParseError() || !result.IsObject() || !result.HasMember("images") || !result["images"].IsArray()) {
+  if (!parse_json(result, result_json).empty() || !result.IsObject() || !result.HasMember("images") ||
+      !result["images"].IsArray()) {
     return std::nullopt;
   }
   std::optional<std::string> first;

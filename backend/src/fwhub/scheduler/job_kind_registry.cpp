@@ -3,12 +3,14 @@
 
 #include <rapidjson/document.h>
 
+#include "fwhub/common/json_text.hpp"
+
 namespace fwhub::scheduler {
 
 std::string payload_string(const domain::Job& job, const char* key) {
   rapidjson::Document payload;
-  payload.Parse(job.payload.c_str(), job.payload.size());
-  if (payload.HasParseError() || !payload.IsObject() || !payload.HasMember(key) || !payload[key].IsString()) {
+  if (!parse_json(payload, job.payload).empty() || !payload.IsObject() || !payload.HasMember(key) ||
+      !payload[key].IsString()) {
     throw Error(Code::kInvalidArgument, job.kind + " job without " + key);
   }
   return {payload[key].GetString(), payload[key].GetStringLength()};

@@ -10,6 +10,7 @@
 #include <thread>
 #include <utility>
 
+#include "fwhub/common/json_text.hpp"
 #include "fwhub/common/log.hpp"
 
 namespace fwhub::scheduler {
@@ -30,8 +31,7 @@ Status run_handler(const JobKind& kind, JobContext& context) {
 LogFields job_log_fields(const domain::Job& job) {
   LogFields fields = {{"job", std::to_string(job.id)}, {"kind", job.kind}};
   rapidjson::Document payload;
-  payload.Parse(job.payload.c_str());
-  if (payload.HasParseError() || !payload.IsObject()) {
+  if (!parse_json(payload, job.payload).empty() || !payload.IsObject()) {
     return fields;
   }
   static constexpr std::array<std::pair<const char*, const char*>, 4> kIds = {

@@ -13,13 +13,18 @@ namespace fwhub::service {
 using domain::fleet::Principal;
 using domain::fleet::Table;
 
-domain::upgrade::BatchSelection BatchService::selection(const Principal& who, const std::string& build_id,
-                                                        std::string group, std::string location) {
-  const auto organization = fleet_.readable(who, Table::kBuild, build_id);
+std::optional<std::string> BatchService::authorize(const Principal& who, const std::string& build_id) {
+  auto organization = fleet_.readable(who, Table::kBuild, build_id);
   if (organization ? !domain::fleet::can_operate(who, *organization) : !who.superuser) {
     throw Error(Code::kPermissionDenied, organization ? "your role in this organization does not allow upgrades"
                                                       : "batches of shared builds are started by superusers only");
   }
+  return organization;
+}
+
+domain::upgrade::BatchSelection BatchService::selection(const Principal& who, const std::string& build_id,
+                                                        std::string group, std::string location) {
+  const auto organization = authorize(who, build_id);
   const auto category = batches_.build_category(build_id);
   if (!category) {
     throw Error(Code::kNotFound, "not found");
@@ -78,9 +83,11 @@ std::string BatchService::start(const Principal& who, const std::string& build_i
 }
 
 void BatchService::act(const Principal& who, const std::string& batch_id, domain::upgrade::BatchAction action) {
+  // Every role of the batch's organization may act on it; a batch of a shared build is the
+  // superusers' alone and answers 404 to anyone else, as GET does (403 would reveal it exists).
   const auto organization = fleet_.readable(who, Table::kBatch, batch_id);
   if (organization ? !domain::fleet::can_operate(who, *organization) : !who.superuser) {
-    throw Error(Code::kPermissionDenied, "your role in this organization does not allow upgrades");
+    throw Error(Code::kNotFound, "not found");
   }
   switch (batches_.act(batch_id, action)) {
     case domain::upgrade::ActionResult::kDone:

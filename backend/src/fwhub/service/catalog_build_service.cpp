@@ -5,6 +5,7 @@
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
 
+#include "fwhub/common/json_text.hpp"
 #include "fwhub/domain/fleet/validation.hpp"
 
 namespace fwhub::service {
@@ -28,9 +29,10 @@ std::vector<RequestedImage> CatalogBuildService::request(const domain::fleet::Pr
                                                          const std::string& build_id, std::string_view body) {
   fleet_.changeable(who, domain::fleet::Table::kBuild, build_id);
   rapidjson::Document document;
-  document.Parse<rapidjson::kParseIterativeFlag>(body.data(), body.size());
-  if (document.HasParseError() || !document.IsObject()) {
-    throw Error(Code::kInvalidArgument, "the request body must be a JSON object");
+  const std::string reason = parse_json(document, body);
+  if (!reason.empty() || !document.IsObject()) {
+    throw Error(Code::kInvalidArgument,
+                std::string("the request body must be a JSON object") + (reason.empty() ? "" : " (" + reason + ")"));
   }
   if (!document.HasMember("profiles") || !document["profiles"].IsArray() || document["profiles"].Empty() ||
       document["profiles"].Size() > kMaxProfiles) {

@@ -9,6 +9,7 @@
 #include <map>
 #include <set>
 
+#include "fwhub/common/json_text.hpp"
 #include "fwhub/common/utc_time.hpp"
 #include "fwhub/common/version.hpp"
 #include "fwhub/domain/catalog/branches.hpp"
@@ -119,8 +120,7 @@ class Builder {
       const std::string dir = version.path + "/targets/" + target.target;
       put(dir + "/profiles.json", *body);
       rapidjson::Document document;
-      document.Parse(body->c_str(), body->size());
-      if (document.HasParseError() || !document.IsObject()) {
+      if (!parse_json(document, *body).empty() || !document.IsObject()) {
         continue;  // stored documents were parsed before; defensive only
       }
       publish_profiles(version, target, document, overview_entries);

@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <regex>
 
+#include "fwhub/common/json_text.hpp"
 #include "fwhub/common/random.hpp"
 #include "fwhub/service/image_checks.hpp"
 
@@ -49,7 +50,7 @@ std::string json_array(const std::vector<std::string>& items) {
 
 std::vector<std::string> string_array(const std::string& json) {
   rapidjson::Document document;
-  document.Parse<rapidjson::kParseIterativeFlag>(json.c_str(), json.size());
+  (void)parse_json(document, json);  // a stored array; anything else has no items
   std::vector<std::string> items;
   if (document.IsArray()) {
     for (const auto& item : document.GetArray()) {

@@ -6,6 +6,7 @@
 
 #include <algorithm>
 
+#include "fwhub/common/utf8.hpp"
 #include "fwhub/domain/firmware/image_types.hpp"
 #include "fwhub/domain/fleet/validation.hpp"
 
@@ -69,17 +70,19 @@ void check_format(const std::string& type, const std::string& head) {
 }  // namespace
 
 bool safe_file_name(const std::string& name) {
-  if (name.empty() || name.size() > 255 || name.front() == '.') {
+  if (name.empty() || name.size() > 255 || name.front() == '.' || !valid_utf8(name)) {
     return false;
   }
+  // nginx decodes '%' and cuts at '?' in the download's X-Accel-Redirect: such a file could be
+  // stored but never downloaded (404).
   return std::none_of(name.begin(), name.end(), [](char c) {
-    return c == '/' || c == '\\' || static_cast<unsigned char>(c) < 0x20 || c == 0x7f;
+    return c == '/' || c == '\\' || c == '%' || c == '?' || static_cast<unsigned char>(c) < 0x20 || c == 0x7f;
   });
 }
 
 CheckedImage check_image(const domain::fleet::UploadedImage& upload, ImageBoards& boards) {
   if (!safe_file_name(upload.file_name)) {
-    throw ValidationError("file", "Give the file a plain name (no folders, no leading dot, at most 255 bytes).");
+    throw ValidationError("file", kFileNameRule);
   }
   if (upload.size == 0) {
     throw ValidationError("file", "The submitted file is empty.");

@@ -21,7 +21,12 @@ struct CheckedImage {
 // Throws domain::fleet::ValidationError (fields "file" and "type") with the reason.
 CheckedImage check_image(const domain::fleet::UploadedImage& upload, ImageBoards& boards);
 
-// A file name safe to store as is: no path separators, no leading dot, no control characters.
+// A file name safe to store as is and to download: UTF-8, no path separators, no leading dot, no
+// control characters, neither % nor ? (the download's X-Accel-Redirect could not name the file).
 bool safe_file_name(const std::string& name);
+// The field error of a name safe_file_name refuses, naming what is allowed.
+inline constexpr const char* kFileNameRule =
+    "Give the file a plain name: letters (UTF-8), digits, spaces and punctuation except / \\ % ?; no control "
+    "characters, no leading dot, at most 255 bytes.";
 
 }  // namespace fwhub::service

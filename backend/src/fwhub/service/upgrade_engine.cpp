@@ -9,6 +9,7 @@
 #include <filesystem>
 #include <variant>
 
+#include "fwhub/common/json_text.hpp"
 #include "fwhub/common/status.hpp"
 #include "fwhub/domain/upgrade/batch_rules.hpp"
 #include "fwhub/domain/upgrade/device_output.hpp"
@@ -48,8 +49,7 @@ struct Metadata {
 Metadata read_metadata(const std::string& json) {
   Metadata metadata;
   rapidjson::Document document;
-  document.Parse<rapidjson::kParseIterativeFlag>(json.c_str(), json.size());
-  if (!document.IsObject()) {
+  if (!parse_json(document, json).empty() || !document.IsObject()) {
     return metadata;
   }
   const auto string = [&document](const char* key) {

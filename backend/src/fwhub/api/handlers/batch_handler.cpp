@@ -86,10 +86,12 @@ Response handle_batch_dry_run(const Request& request, Context& context) {
 
 Response handle_batch_start(const Request& request, Context& context) {
   const auto who = authenticate(request, context);
+  auto& batches = context.fleet_services().batches;
+  batches.authorize(who, request.param("build"));  // before a byte of the body is read
   std::string id;
   try {
-    id = context.fleet_services().batches.start(who, request.param("build"), read_input(request, false),
-                                                raw_member(request, "upgrade_options"));
+    auto input = read_input(request, false);
+    id = batches.start(who, request.param("build"), std::move(input), raw_member(request, "upgrade_options"));
   } catch (const Error& error) {
     if (error.code() != Code::kFailedPrecondition) {
       throw;

@@ -3,6 +3,7 @@
 
 #include <rapidjson/document.h>
 
+#include "fwhub/common/json_text.hpp"
 #include "fwhub/domain/build/build_request.hpp"
 
 namespace fwhub::api {
@@ -65,7 +66,7 @@ Response build_response(const BuildRecord& build) {
   } else {
     step = "done";
     rapidjson::Document result;
-    result.Parse(build.result_json.c_str(), build.result_json.size());
+    (void)parse_json(result, build.result_json);  // written by the scheduler; anything else answers {}
     response = json_response(200, [&](JsonWriter& w) {
       w.StartObject();
       if (result.IsObject()) {

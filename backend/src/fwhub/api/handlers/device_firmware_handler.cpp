@@ -15,14 +15,15 @@ using domain::fleet::Table;
 Response set_firmware(const Request& request, Context& context, bool partial) {
   const auto who = authenticate(request, context);
   auto& services = context.fleet_services();
+  services.fleet.check_firmware_change(who, request.param("id"));  // before a byte of the body is read
+  auto probe = read_input(request, partial);
+  const std::string options = raw_member(request, "upgrade_options");
   try {
-    (void)domain::upgrade::parse_upgrade_options(raw_member(request, "upgrade_options"));
+    (void)domain::upgrade::parse_upgrade_options(options);
   } catch (const Error& error) {
     throw domain::fleet::ValidationError("upgrade_options", error.what());
   }
-  auto probe = read_input(request, partial);
   const bool upgrade = probe.has("image") || probe.boolean("installed") == std::optional<bool>(false);
-  services.fleet.check_firmware_change(who, request.param("id"));
   if (upgrade) {
     services.upgrades.check_idle(request.param("id"));
   }
@@ -36,8 +37,8 @@ Response set_firmware(const Request& request, Context& context, bool partial) {
     write_record(w, domain::fleet::device_firmware_resource(), *record);
   });
   if (upgrade) {
-    const std::string operation = services.upgrades.start(who, request.param("id"), record->at(2).value_or(""),
-                                                          raw_member(request, "upgrade_options"));
+    const std::string operation =
+        services.upgrades.start(who, request.param("id"), record->at(2).value_or(""), options);
     response.header("Location", "/api/v1/firmware-upgrader/upgrade-operation/" + operation + "/");
   }
   return response;

@@ -2,7 +2,6 @@
 #include "fwhub/domain/build/build_request.hpp"
 
 #include <rapidjson/document.h>
-#include <rapidjson/error/en.h>
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
 
@@ -12,6 +11,7 @@
 #include <regex>
 #include <set>
 
+#include "fwhub/common/json_text.hpp"
 #include "fwhub/common/sha256.hpp"
 #include "fwhub/common/utf8.hpp"
 
@@ -203,10 +203,8 @@ std::string canonical(const BuildRequest& request, const std::string& profile, c
 ParseResult parse_build_request(std::string_view body, const Limits& limits) {
   ParseResult result;
   rapidjson::Document document;
-  // Iterative parsing: nesting depth cannot exhaust the stack; UTF-8 is validated.
-  document.Parse<rapidjson::kParseIterativeFlag | rapidjson::kParseValidateEncodingFlag>(body.data(), body.size());
-  if (body.empty() || document.HasParseError()) {
-    const std::string reason = body.empty() ? "empty body" : rapidjson::GetParseError_En(document.GetParseError());
+  // Nesting is bounded (kMaxJsonDepth) and UTF-8 validated.
+  if (const std::string reason = body.empty() ? "empty body" : parse_json(document, body); !reason.empty()) {
     result.errors.push_back({"json_invalid", {"body"}, "JSON decode error: " + reason});
     return result;
   }

@@ -10,6 +10,7 @@
 #include <set>
 #include <sstream>
 
+#include "fwhub/common/json_text.hpp"
 #include "fwhub/common/sha256.hpp"
 #include "fwhub/common/status.hpp"
 
@@ -231,8 +232,7 @@ std::string build_result(const std::string& profiles_json, const std::string& pr
                          const std::vector<std::string>& build_cmd, const std::string& request_json,
                          const std::string& build_at) {
   rapidjson::Document output;
-  output.Parse(profiles_json.c_str(), profiles_json.size());
-  if (profiles_json.empty() || output.HasParseError() || !output.IsObject()) {
+  if (profiles_json.empty() || !parse_json(output, profiles_json).empty() || !output.IsObject()) {
     throw Error(Code::kNotFound, "Error: No JSON file found");
   }
   const auto profiles = output.FindMember("profiles");
@@ -261,7 +261,7 @@ std::string build_result(const std::string& profiles_json, const std::string& pr
     command.PushBack(rapidjson::Value(word.c_str(), allocator), allocator);
   }
   rapidjson::Document request;
-  request.Parse(request_json.c_str(), request_json.size());
+  (void)parse_json(request, request_json);  // our own canonical request; null if it ever were not JSON
   result.AddMember("manifest", manifest_value, allocator);
   result.AddMember("id", rapidjson::Value(profile.c_str(), allocator), allocator);
   result.AddMember("bin_dir", rapidjson::Value(request_hash.c_str(), allocator), allocator);

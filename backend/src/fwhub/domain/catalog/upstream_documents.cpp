@@ -7,6 +7,7 @@
 #include <rapidjson/writer.h>
 #include <algorithm>
 
+#include "fwhub/common/json_text.hpp"
 #include "fwhub/common/status.hpp"
 
 namespace fwhub::domain::catalog {
@@ -18,9 +19,8 @@ namespace {
 
 rapidjson::Document parse_json(std::string_view json, const std::string& document) {
   rapidjson::Document parsed;
-  parsed.Parse<rapidjson::kParseIterativeFlag>(json.data(), json.size());  // nesting cannot exhaust the stack
-  if (parsed.HasParseError()) {
-    malformed(document, "not valid JSON (offset " + std::to_string(parsed.GetErrorOffset()) + ")");
+  if (const std::string reason = fwhub::parse_json(parsed, json); !reason.empty()) {
+    malformed(document, "not valid JSON (" + reason + ")");
   }
   if (!parsed.IsObject()) {
     malformed(document, "expected a JSON object");

@@ -2,11 +2,11 @@
 #include "fwhub/domain/firmware/fwtool_metadata.hpp"
 
 #include <rapidjson/document.h>
-#include <rapidjson/error/en.h>
 
 #include <algorithm>
 #include <array>
 
+#include "fwhub/common/json_text.hpp"
 #include "fwhub/common/status.hpp"
 
 namespace fwhub::domain::firmware {
@@ -72,10 +72,8 @@ std::string string_member(const rapidjson::Value& object, const char* name, cons
 void read_json(std::string_view json, FwtoolMetadata& metadata) {
   rapidjson::Document document;
   // Iterative parsing: nesting depth cannot exhaust the stack.
-  document.Parse<rapidjson::kParseIterativeFlag>(json.data(), json.size());
-  if (document.HasParseError()) {
-    reject(std::string("invalid JSON at offset ") + std::to_string(document.GetErrorOffset()) + ": " +
-           rapidjson::GetParseError_En(document.GetParseError()));
+  if (const std::string reason = parse_json(document, json); !reason.empty()) {
+    reject(reason);
   }
   if (!document.IsObject()) {
     reject("the JSON is not an object");

@@ -3,12 +3,12 @@
 #include "fwhub/domain/firmware/image_types.hpp"
 
 #include <rapidjson/document.h>
-#include <rapidjson/error/en.h>
 
 #include <algorithm>
 #include <regex>
 #include <set>
 
+#include "fwhub/common/json_text.hpp"
 #include "fwhub/common/status.hpp"
 
 namespace fwhub::domain::firmware {
@@ -22,10 +22,8 @@ using Value = rapidjson::Value;
 
 rapidjson::Document parse_json(std::string_view json, const std::string& document) {
   rapidjson::Document parsed;
-  parsed.Parse<rapidjson::kParseIterativeFlag>(json.data(), json.size());
-  if (parsed.HasParseError()) {
-    reject(document, std::string("invalid JSON at offset ") + std::to_string(parsed.GetErrorOffset()) + ": " +
-                         rapidjson::GetParseError_En(parsed.GetParseError()));
+  if (const std::string reason = fwhub::parse_json(parsed, json); !reason.empty()) {
+    reject(document, reason);
   }
   return parsed;
 }

@@ -3,6 +3,7 @@
 
 #include <rapidjson/document.h>
 
+#include "fwhub/common/json_text.hpp"
 #include "fwhub/common/status.hpp"
 
 namespace fwhub::domain::upgrade {
@@ -22,8 +23,7 @@ UpgradeOptions parse_upgrade_options(std::string_view json) {
     return options;
   }
   rapidjson::Document document;
-  document.Parse<rapidjson::kParseIterativeFlag>(json.data(), json.size());  // nesting cannot exhaust the stack
-  if (document.HasParseError() || !document.IsObject()) {
+  if (!parse_json(document, json).empty() || !document.IsObject()) {
     throw Error(Code::kInvalidArgument, "upgrade_options must be a JSON object of sysupgrade flags");
   }
   for (const auto& member : document.GetObject()) {
