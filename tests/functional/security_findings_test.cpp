@@ -252,6 +252,25 @@ BOOST_AUTO_TEST_CASE(text_over_64_kib_of_utf8_is_stored_and_read_back) {
   BOOST_TEST(patched->status == 200, patched->body.substr(0, 300));
 }
 
+// Regression: a private key of the largest accepted size (16,384 characters) sealed to more than
+// the column's 16,384 bytes and failed with error 1406, a 500.
+BOOST_AUTO_TEST_CASE(the_longest_accepted_private_key_is_stored) {
+  const World world;
+  Api admin(world.admin);
+  const std::string head = "-----BEGIN OPENSSH PRIVATE KEY-----\\n";
+  const std::string tail = "\\n-----END OPENSSH PRIVATE KEY-----";
+  const std::string key = head + std::string(16384 - 35 - 33 - 2, 'A') + tail;  // each \\n decodes to one
+  const auto created = admin.send("POST", "/api/v1/credentials/",
+                                  R"({"name":"long key","username":"root","private_key":")" + key + "\"}");
+  BOOST_REQUIRE(created);
+  BOOST_TEST(created->status == 201, created->body.substr(0, 300));
+  const auto too_long = admin.send(
+      "POST", "/api/v1/credentials/",
+      R"({"name":"longer key","username":"root","private_key":")" + head + std::string(16384, 'A') + tail + "\"}");
+  BOOST_REQUIRE(too_long);
+  BOOST_TEST(too_long->status == 400, too_long->body.substr(0, 300));
+}
+
 // Issue 16, finding 8: ids made in SQL (a batch's operations and device firmware, automatic
 // connections) were MariaDB's UUID(): version 1, the time and the host.
 BOOST_AUTO_TEST_CASE(ids_made_in_sql_are_random_uuids) {
