@@ -22,8 +22,13 @@ class FakeJobStore final : public domain::JobStore {
   }
   std::optional<domain::Job> claim(const std::string& /*owner*/, std::chrono::seconds /*lease*/,
                                    const std::vector<std::string>& /*kinds*/) override {
+    conflicts += conflicts_per_claim;
+    if (claims_unavailable) {
+      throw Error(Code::kUnavailable, "claim conflicts on every try");
+    }
     return std::nullopt;
   }
+  [[nodiscard]] std::uint64_t claim_conflicts() const override { return conflicts; }
   int renew_leases(const std::string& /*owner*/, std::chrono::seconds /*lease*/) override { return 0; }
   bool record_step(std::uint64_t id, const std::string& /*owner*/, const std::string& step,
                    const std::string& /*data*/) override {
@@ -49,7 +54,10 @@ class FakeJobStore final : public domain::JobStore {
   int delete_finished_older_than(std::chrono::hours /*age*/) override { return 0; }
 
   bool lease_held = true;
-  int unavailable_writes = 0;  // the next this many outcome writes fail as with the database down
+  std::uint64_t conflicts_per_claim = 0;  // claim() finds nothing after this many conflicts
+  std::uint64_t conflicts = 0;
+  bool claims_unavailable = false;  // claim() throws kUnavailable after its conflicts
+  int unavailable_writes = 0;       // the next this many outcome writes fail as with the database down
   std::map<std::uint64_t, Outcome> outcomes;
   std::map<std::uint64_t, std::vector<std::string>> steps;
   std::vector<domain::NewJob> enqueued;

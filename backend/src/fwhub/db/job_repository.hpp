@@ -50,7 +50,7 @@ class JobRepository final : public domain::JobStore {
   int delete_finished_older_than(std::chrono::hours age) override;
 
   // Claims that the server rolled back for a conflict and that were tried again (since construction).
-  [[nodiscard]] std::uint64_t claim_conflicts() const { return claim_conflicts_.load(); }
+  [[nodiscard]] std::uint64_t claim_conflicts() const override { return claim_conflicts_.load(); }
 
   // For tests and the admin tool.
   std::optional<domain::Job> find(std::uint64_t id);

@@ -58,6 +58,11 @@ std::vector<MetricFamily> scheduler_families(Connection& c) {
                         "counter",
                         "Job leases extended by each scheduler process's heartbeats.",
                         {}};
+  MetricFamily conflicts{"fwhub_scheduler_claim_conflicts_total",
+                         "counter",
+                         "Claims of each scheduler process that lost a conflict with another claim (a deadlock, or "
+                         "under Galera another node's claim of the same row) and were tried again.",
+                         {}};
   MetricFamily claimed{
       "fwhub_scheduler_jobs_claimed_total", "counter", "Jobs claimed by each scheduler process, by kind.", {}};
   MetricFamily finished{"fwhub_scheduler_jobs_finished_total",
@@ -84,13 +89,16 @@ std::vector<MetricFamily> scheduler_families(Connection& c) {
       heartbeats.samples.push_back({"", {{"scheduler", owner}}, value});
     } else if (counter == "lease_renewals") {
       renewals.samples.push_back({"", {{"scheduler", owner}}, value});
+    } else if (counter == "claim_conflicts") {
+      conflicts.samples.push_back({"", {{"scheduler", owner}}, value});
     } else if (counter == "claimed") {
       claimed.samples.push_back({"", {{"scheduler", owner}, {"kind", kind}}, value});
     } else {
       finished.samples.push_back({"", {{"scheduler", owner}, {"kind", kind}, {"outcome", counter}}, value});
     }
   }
-  return {std::move(heartbeats), std::move(renewals), std::move(claimed), std::move(finished), std::move(age)};
+  return {std::move(heartbeats), std::move(renewals), std::move(conflicts),
+          std::move(claimed),    std::move(finished), std::move(age)};
 }
 
 }  // namespace

@@ -67,6 +67,8 @@ class JobStore {
   virtual bool release(std::uint64_t id, const std::string& owner) = 0;
   // Deletes finished jobs older than `age`; returns how many.
   virtual int delete_finished_older_than(std::chrono::hours age) = 0;
+  // Claims that lost a conflict with another claim and were tried again, since the store was made.
+  [[nodiscard]] virtual std::uint64_t claim_conflicts() const = 0;
 };
 
 }  // namespace fwhub::domain

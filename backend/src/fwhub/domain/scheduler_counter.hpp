@@ -7,8 +7,9 @@
 namespace fwhub::domain {
 
 struct SchedulerCounter {
-  std::string counter;  // heartbeats, lease_renewals, claimed, succeeded, retried, released, failed, lease_lost
-  std::string kind;     // the job kind; "" for the process's own counters
+  // heartbeats, lease_renewals, claim_conflicts, claimed, succeeded, retried, released, failed, lease_lost
+  std::string counter;
+  std::string kind;  // the job kind; "" for the process's own counters
   std::uint64_t value = 0;
 };
 

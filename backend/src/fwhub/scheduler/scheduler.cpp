@@ -47,11 +47,18 @@ void Scheduler::idle(std::chrono::milliseconds duration) {
 
 void Scheduler::worker_loop() {
   const std::shared_ptr<domain::JobStore> store = factory_();
+  std::uint64_t conflicts_counted = 0;  // of the store's claim_conflicts()
+  const auto count_conflicts = [&] {
+    const std::uint64_t conflicts = store->claim_conflicts();
+    counters_.claim_conflicts(conflicts - conflicts_counted);
+    conflicts_counted = conflicts;
+  };
   while (!stopping_) {
     const std::vector<std::string> kinds = reserve_kinds();
     std::string claimed;
     try {
       std::optional<domain::Job> job = store->claim(options_.owner, options_.lease, kinds);
+      count_conflicts();
       if (!job) {
         release_kinds(kinds, "");
         // Jitter keeps idle schedulers from polling in lockstep.
@@ -66,6 +73,7 @@ void Scheduler::worker_loop() {
       ++jobs_run_;
       release_kinds({claimed}, "");
     } catch (const Error& error) {
+      count_conflicts();  // a claim that lost every try
       release_kinds(claimed.empty() ? kinds : std::vector<std::string>{claimed}, "");
       spdlog::warn("scheduler worker: {}", error.what());
       idle(options_.poll * 4);

@@ -21,6 +21,10 @@ void SchedulerCounters::heartbeat(int leases_renewed) {
   lease_renewals_.fetch_add(static_cast<std::uint64_t>(leases_renewed), std::memory_order_relaxed);
 }
 
+void SchedulerCounters::claim_conflicts(std::uint64_t count) {
+  claim_conflicts_.fetch_add(count, std::memory_order_relaxed);
+}
+
 void SchedulerCounters::claimed(const std::string& kind) {
   const auto it = kinds_.find(kind);
   if (it != kinds_.end()) {
@@ -39,6 +43,7 @@ std::vector<domain::SchedulerCounter> SchedulerCounters::snapshot() const {
   std::vector<domain::SchedulerCounter> out;
   out.push_back({"heartbeats", "", heartbeats_.load(std::memory_order_relaxed)});
   out.push_back({"lease_renewals", "", lease_renewals_.load(std::memory_order_relaxed)});
+  out.push_back({"claim_conflicts", "", claim_conflicts_.load(std::memory_order_relaxed)});
   for (const auto& [kind, counts] : kinds_) {
     out.push_back({"claimed", kind, counts.claimed.load(std::memory_order_relaxed)});
     for (std::size_t i = 0; i < kOutcomes; ++i) {
