@@ -282,3 +282,41 @@ BOOST_AUTO_TEST_CASE(probing_for_taken_usernames_is_throttled) {
   BOOST_REQUIRE(result);
   BOOST_TEST(result->status == 400);
 }
+
+// Regression: a user of no organization got 404 for its own account, also after a PATCH of its own
+// email had been stored; an operator was refused with another role's words.
+BOOST_AUTO_TEST_CASE(every_user_sees_and_changes_its_own_account) {
+  Tenants t;
+  const std::string name = t.a + "-alone";
+  admin_line("create-user " + name, kPassword);
+  const std::string token = admin_line("create-token " + name + " t");
+  const std::string path = "/api/v1/users/" + user_id(name) + "/";
+  auto result = call(token, "GET", path);
+  BOOST_REQUIRE(result);
+  BOOST_TEST(result->status == 200, result->body);
+  result = call(token, "PATCH", path, R"({"email":"alone@example.org"})");
+  BOOST_REQUIRE(result);
+  BOOST_TEST(result->status == 200, result->body);
+  BOOST_TEST(str(json(result->body)["email"]) == "alone@example.org");
+  result = call(token, "GET", "/api/v1/users/");
+  BOOST_REQUIRE(result);
+  BOOST_TEST(json(result->body)["count"].GetInt() == 1, result->body);
+  // Its own account is not a member of A: ?organization=A does not find it.
+  result = call(token, "GET", "/api/v1/users/?organization=" + t.a);
+  BOOST_REQUIRE(result);
+  BOOST_TEST(json(result->body)["count"].GetInt() == 0, result->body);
+
+  const std::string op = t.a + "-op";
+  const std::string op_id = t.user_of_a(op);
+  const std::string op_token = admin_line("create-token " + op + " t");
+  const std::string peer = t.user_of_a(t.a + "-peer");
+  result = call(op_token, "PATCH", "/api/v1/users/" + peer + "/", R"({"email":"peer@example.org"})");
+  BOOST_REQUIRE(result);
+  BOOST_TEST(result->status == 403);
+  BOOST_TEST(str(json(result->body)["detail"]) == "your role does not allow changing users");
+  result =
+      call(op_token, "PATCH", "/api/v1/users/" + op_id + "/", R"({"organization":")" + t.a + R"(","role":"admin"})");
+  BOOST_REQUIRE(result);
+  BOOST_TEST(result->status == 400, result->body);
+  BOOST_TEST(json(result->body)["errors"].HasMember("role"));
+}

@@ -197,6 +197,7 @@ domain::fleet::ListQuery scope_of(const domain::fleet::Principal& who, const std
   domain::fleet::ListQuery query;
   query.all_organizations = who.superuser;
   query.organization_ids = who.organization_ids();
+  query.caller_id = who.user_id;
   if (!condition.empty()) {
     query.fixed.emplace_back(condition, value);
   }

@@ -20,6 +20,18 @@ std::string replace_orgs(std::string text, const std::string& with) {
   return at == std::string::npos ? text : text.replace(at, 6, with);
 }
 
+// "{self}": the asking user, bound after the organizations.
+std::string replace_self(std::string text) {
+  const auto at = text.find("{self}");
+  return at == std::string::npos ? text : text.replace(at, 6, "?");
+}
+
+// A scope template as a filter on one organization: "{self}" matches no one there.
+std::string without_self(std::string text) {
+  const auto at = text.find("{self}");
+  return at == std::string::npos ? text : text.replace(at, 6, "NULL");
+}
+
 // WHERE clause and its bound values, in order.
 struct Where {
   std::string sql = " WHERE 1 = 1";
@@ -36,19 +48,23 @@ Where where_clause(const ResourceSpec& spec, const ListQuery& query) {
   const std::string visible = visible_list(query);
   if (!query.all_organizations) {
     if (spec.scope_template != nullptr) {
-      where.sql += " AND " + replace_orgs(spec.scope_template, visible);
+      where.sql += " AND " + replace_self(replace_orgs(spec.scope_template, visible));
     } else {
       where.sql += std::string(" AND (") + spec.org_column + " IN (" + visible + ")" +
                    (spec.has_shared ? std::string(" OR ") + spec.org_column + " IS NULL" : "") + ")";
     }
     where.values.insert(where.values.end(), query.organization_ids.begin(), query.organization_ids.end());
+    if (spec.scope_template != nullptr &&
+        std::string_view(spec.scope_template).find("{self}") != std::string_view::npos) {
+      where.values.push_back(query.caller_id);
+    }
   }
   if (query.organization_slug) {
     // Only among the visible organizations: naming another one finds nothing, as an unknown slug.
     const std::string slug_id = query.all_organizations
                                     ? "(SELECT id FROM organizations WHERE slug = ?)"
                                     : "(SELECT id FROM organizations WHERE slug = ? AND id IN (" + visible + "))";
-    where.sql += " AND " + (spec.scope_template != nullptr ? replace_orgs(spec.scope_template, slug_id)
+    where.sql += " AND " + (spec.scope_template != nullptr ? without_self(replace_orgs(spec.scope_template, slug_id))
                                                            : std::string(spec.org_column) + " = " + slug_id);
     where.values.push_back(*query.organization_slug);
     if (!query.all_organizations) {

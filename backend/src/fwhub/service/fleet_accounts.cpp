@@ -124,9 +124,14 @@ domain::fleet::UserAccount FleetService::managed_user(const Principal& who, cons
     throw Error(Code::kNotFound, "not found");
   }
   if (access == UserAccess::kReadOnly) {
-    throw Error(Code::kPermissionDenied, target->principal.superuser
-                                             ? "only superusers may change a superuser"
-                                             : "this user is also a member of organizations you do not administer");
+    bool administers_one = false;
+    for (const auto& [organization, role] : target->principal.roles) {
+      administers_one = administers_one || who.role_in(organization) == Role::kAdmin;
+    }
+    throw Error(Code::kPermissionDenied, target->principal.superuser ? "only superusers may change a superuser"
+                                         : administers_one
+                                             ? "this user is also a member of organizations you do not administer"
+                                             : "your role does not allow changing users");
   }
   return std::move(*target);
 }
@@ -148,10 +153,9 @@ void FleetService::update_user(const Principal& who, const std::string& id, Inpu
   // Roles: {"organization": slug, "role": "admin" | "operator" | "none"} by an administrator of it.
   const auto role_text = input.text("role", 16, false);
   std::optional<std::string> organization;
-  if (role_text) {
-    if (self && !who.superuser) {
-      input.errors().add("role", "You cannot change your own role.");
-    }
+  if (role_text && self && !who.superuser) {
+    input.errors().add("role", "You cannot change your own role.");
+  } else if (role_text) {
     organization = organization_field(who, input, false);
     if (*role_text != "none" && !domain::fleet::parse_role(*role_text)) {
       input.errors().add("role", "\"" + *role_text + "\" is not a valid choice: admin, operator, none.");

@@ -35,7 +35,8 @@ struct ResourceSpec {
   bool has_shared;         // rows without organization exist and are readable by all
   std::vector<FieldSpec> fields;
   const char* default_order;  // "b.created DESC, b.id"
-  // Replaces "org_column IN (…)" when set: a condition where "{orgs}" stands for the list.
+  // Replaces "org_column IN (…)" when set: a condition where "{orgs}" stands for the list and
+  // "{self}" (after "{orgs}") for the asking user's id.
   const char* scope_template = nullptr;
 };
 
@@ -54,6 +55,7 @@ struct ListQuery {
   std::optional<std::string> organization_slug;              // ?organization=<slug>
   bool all_organizations = false;                            // superuser
   std::vector<std::string> organization_ids;                 // visible organizations otherwise
+  std::string caller_id;                                     // the asking user ("{self}" in a scope template)
   int page = 1;
   int page_size = 10;
 };

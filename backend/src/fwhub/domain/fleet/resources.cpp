@@ -55,7 +55,8 @@ const ResourceSpec& user_resource() {
        created("u.created"),
        modified("u.modified")},
       "u.username, u.id",
-      "EXISTS (SELECT 1 FROM memberships m WHERE m.user_id = u.id AND m.organization_id IN ({orgs}))"};
+      "(EXISTS (SELECT 1 FROM memberships m WHERE m.user_id = u.id AND m.organization_id IN ({orgs}))"
+      " OR u.id = {self})"};
   return spec;
 }
 
