@@ -311,10 +311,25 @@ BOOST_AUTO_TEST_CASE(anonymous_gets_401_wherever_credentials_are_needed) {
   }
 }
 
+namespace {
+
+// The path with each of A's objects replaced by an id that names nothing.
+std::string ghost_path(World& world, std::string path) {
+  for (const auto& [kind, id] : world.ids) {
+    for (auto at = path.find(id); at != std::string::npos; at = path.find(id)) {
+      path.replace(at, id.size(), fwhub::random_uuid());
+    }
+  }
+  return path;
+}
+
+}  // namespace
+
 // Regression (issue 16): a signed-in user of no organization sent a value nested 100,000 deep to
 // routes naming any id and killed an API worker, because the body was parsed before any access
 // check. Every route, as each principal outside organization A, with an empty and a deep body:
-// never a 5xx, 404 for every object of A, and the pool's workers are the same processes after.
+// never a 5xx; 404 for every object of A (a deep body: 404, or the depth refusal that ids naming
+// nothing get too); and the pool's workers are the same processes after.
 BOOST_AUTO_TEST_CASE(principals_outside_the_organization_get_404_whatever_the_body) {
   World world;
   const std::string deep = R"({"upgrade_options":)" + std::string(100'000, '[') + std::string(100'000, ']') + "}";
@@ -334,7 +349,17 @@ BOOST_AUTO_TEST_CASE(principals_outside_the_organization_get_404_whatever_the_bo
         const std::string what = key + " as " + name + (body.size() > 2 ? " (deep body)" : "");
         BOOST_REQUIRE_MESSAGE(result, what << ": no answer");
         BOOST_TEST(result->status < 500, what << " -> " << result->status << " " << result->body.substr(0, 200));
-        if (kScopes.at(key) == Scope::kObject) {
+        if (kScopes.at(key) == Scope::kObject && body == deep) {
+          // Routes that read their body before the object (the generic create and update) refuse
+          // it as too deep (400): the same answer as for ids that name nothing, so no oracle.
+          ++objects;
+          const auto ghost = call(token, route.method, ghost_path(world, world.path(route.pattern)), body);
+          BOOST_REQUIRE_MESSAGE(ghost, what << " (unknown ids): no answer");
+          BOOST_TEST((result->status == 404 || result->body.find("nested more than") != std::string::npos),
+                     what << " -> " << result->status << " " << result->body.substr(0, 200));
+          BOOST_TEST(result->status == ghost->status,
+                     what << ": " << result->status << " for A's objects, " << ghost->status << " for unknown ids");
+        } else if (kScopes.at(key) == Scope::kObject) {
           ++objects;
           BOOST_TEST(result->status == 404, what << " -> " << result->status << " " << result->body.substr(0, 200));
         }
