@@ -107,14 +107,16 @@ constexpr const char* kDevice =
 constexpr const char* kImage = "SELECT build_id, organization_id, type, file_name, boards FROM fw_images WHERE id = ?";
 constexpr const char* kHasConnection = "SELECT 1 FROM device_connections WHERE device_id = ? LIMIT 1";
 const std::string kAttachAuto =
-    std::string("INSERT IGNORE INTO device_connections (id, device_id, credentials_id, failure_reason,"
-                " attached_by_superuser) SELECT ") +
+    std::string(
+        "INSERT IGNORE INTO device_connections (id, device_id, credentials_id, failure_reason,"
+        " attached_by_superuser) SELECT ") +
     kRandomUuidSql +
     ", d.id, k.id, '', k.organization_id IS NULL FROM devices d JOIN credentials k"
     " ON k.auto_add AND (k.organization_id IS NULL OR k.organization_id = d.organization_id) WHERE d.id = ?";
 const std::string kAttachToDevices =
-    std::string("INSERT IGNORE INTO device_connections (id, device_id, credentials_id, failure_reason,"
-                " attached_by_superuser) SELECT ") +
+    std::string(
+        "INSERT IGNORE INTO device_connections (id, device_id, credentials_id, failure_reason,"
+        " attached_by_superuser) SELECT ") +
     kRandomUuidSql +
     ", d.id, k.id, '', k.organization_id IS NULL FROM credentials k JOIN devices d"
     " ON k.organization_id IS NULL OR k.organization_id = d.organization_id WHERE k.id = ?";
