@@ -89,10 +89,11 @@ def retry_failed_builds(stack, api, workload, report):
     report.counts("failed builds requested again", outcome)
 
 
-def check_jobs(stack, report):
+def check_jobs(stack, report, schedulers=SCHEDULERS):
+    """Job counts; no job running under a dead scheduler (of `schedulers`, by name), none left due."""
     rows = stack.query("SELECT kind, state, COUNT(*) FROM jobs GROUP BY kind, state")
     report.counts("jobs by kind and state", {(kind, state): int(n) for kind, state, n in rows})
-    live = {str(stack.pid(name)) for name in SCHEDULERS if alive(stack.pid(name))}
+    live = {str(stack.pid(name)) for name in schedulers if alive(stack.pid(name))}
     for job, kind, owner in stack.query("SELECT id, kind, IFNULL(lease_owner, '') FROM jobs WHERE state = 'running'"):
         if owner.rsplit(":", 1)[-1] not in live:
             report.fail("job %s (%s) running under %r, which is not a live scheduler" % (job, kind, owner))

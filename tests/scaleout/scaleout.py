@@ -240,18 +240,6 @@ def check_runs(stack, report):
         report.fail("%d runs found their lease lost at the outcome: a job ran on a claim it did not hold" % lost)
 
 
-def check_live_jobs(stack, report):
-    rows = stack.query("SELECT kind, state, COUNT(*) FROM jobs GROUP BY kind, state")
-    report.counts("jobs by kind and state", {(kind, state): int(n) for kind, state, n in rows})
-    live = {str(stack.pid(name)) for name in SCHEDULERS if alive(stack.pid(name))}
-    for job, kind, owner in stack.query("SELECT id, kind, IFNULL(lease_owner, '') FROM jobs WHERE state = 'running'"):
-        if owner.rsplit(":", 1)[-1] not in live:
-            report.fail("job %s (%s) running under %r, which is not a live scheduler" % (job, kind, owner))
-    for job, kind, since in stack.query("SELECT id, kind, run_at FROM jobs WHERE state = 'queued'"
-                                        " AND run_at < NOW(3) - INTERVAL 30 SECOND"):
-        report.fail("job %s (%s) due since %s was never claimed" % (job, kind, since))
-
-
 def run(args, stack, clock, report):
     devsim_state = stack.state / "devsim"
     workload = None
@@ -298,7 +286,7 @@ def run(args, stack, clock, report):
         if not checks.settle(stack, args.settle):
             report.fail("the work did not settle within %.0f s" % args.settle)
         report.counts("settling", {"seconds": round(clock() - settle_start, 1)})
-        check_live_jobs(stack, report)
+        checks.check_jobs(stack, report, SCHEDULERS)
         check_runs(stack, report)
         # A database node's death is, for the API, a database outage of the connections on it:
         # 503 (or a timeout) while they fail over, as the chaos suite accepts during a restart.
