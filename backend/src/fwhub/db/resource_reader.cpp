@@ -15,21 +15,10 @@ using domain::fleet::ListQuery;
 using domain::fleet::Record;
 using domain::fleet::ResourceSpec;
 
-std::string replace_orgs(std::string text, const std::string& with) {
-  const auto at = text.find("{orgs}");
-  return at == std::string::npos ? text : text.replace(at, 6, with);
-}
-
-// "{self}": the asking user, bound after the organizations.
-std::string replace_self(std::string text) {
-  const auto at = text.find("{self}");
-  return at == std::string::npos ? text : text.replace(at, 6, "?");
-}
-
-// A scope template as a filter on one organization: "{self}" matches no one there.
-std::string without_self(std::string text) {
-  const auto at = text.find("{self}");
-  return at == std::string::npos ? text : text.replace(at, 6, "NULL");
+// `text` with its first `token` ("{orgs}", "{self}") replaced by `with`; unchanged without one.
+std::string fill_token(std::string text, std::string_view token, std::string_view with) {
+  const auto at = text.find(token);
+  return at == std::string::npos ? text : text.replace(at, token.size(), with);
 }
 
 // WHERE clause and its bound values, in order.
@@ -48,7 +37,7 @@ Where where_clause(const ResourceSpec& spec, const ListQuery& query) {
   const std::string visible = visible_list(query);
   if (!query.all_organizations) {
     if (spec.scope_template != nullptr) {
-      where.sql += " AND " + replace_self(replace_orgs(spec.scope_template, visible));
+      where.sql += " AND " + fill_token(fill_token(spec.scope_template, "{orgs}", visible), "{self}", "?");
     } else {
       where.sql += std::string(" AND (") + spec.org_column + " IN (" + visible + ")" +
                    (spec.has_shared ? std::string(" OR ") + spec.org_column + " IS NULL" : "") + ")";
@@ -64,8 +53,9 @@ Where where_clause(const ResourceSpec& spec, const ListQuery& query) {
     const std::string slug_id = query.all_organizations
                                     ? "(SELECT id FROM organizations WHERE slug = ?)"
                                     : "(SELECT id FROM organizations WHERE slug = ? AND id IN (" + visible + "))";
-    where.sql += " AND " + (spec.scope_template != nullptr ? without_self(replace_orgs(spec.scope_template, slug_id))
-                                                           : std::string(spec.org_column) + " = " + slug_id);
+    where.sql += " AND " + (spec.scope_template != nullptr
+                                ? fill_token(fill_token(spec.scope_template, "{orgs}", slug_id), "{self}", "NULL")
+                                : std::string(spec.org_column) + " = " + slug_id);
     where.values.push_back(*query.organization_slug);
     if (!query.all_organizations) {
       where.values.insert(where.values.end(), query.organization_ids.begin(), query.organization_ids.end());
@@ -90,7 +80,7 @@ std::string select_list(const ResourceSpec& spec, const ListQuery& query, std::v
   for (const auto& field : spec.fields) {
     std::string sql = field.sql;
     if (sql.find("{orgs}") != std::string::npos) {
-      sql = replace_orgs(sql, query.all_organizations ? "SELECT id FROM organizations" : visible_list(query));
+      sql = fill_token(sql, "{orgs}", query.all_organizations ? "SELECT id FROM organizations" : visible_list(query));
       if (!query.all_organizations) {
         values.insert(values.end(), query.organization_ids.begin(), query.organization_ids.end());
       }
